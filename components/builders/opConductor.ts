@@ -1,0 +1,60 @@
+import { CONTAINER_PORTS } from "../ports";
+import { ARTIFACTS_MOUNT, ARTIFACT_FILES } from "./opDeployer";
+
+/** Raft storage inside the conductor container: its named volume. op-conductor appends the server id. */
+export const RAFT_DIR = "/raft";
+
+export interface OpConductorArgs {
+  /** Stable Raft server id (`sequencer-<i>`). */
+  serverId: string;
+  /** This conductor's container name: the Raft address peers dial is `<name>:50050`. */
+  containerName: string;
+  /** Only conductor 1 bootstraps the cluster; the others join through `conductor_addServerAsVoter`. */
+  bootstrap: boolean;
+  /** RPC of the kona-node it steers. */
+  nodeRpc: string;
+  /** RPC of the op-reth beside that kona-node. */
+  executionRpc: string;
+  /** L2 block time (seconds): health-check intervals derive from it. */
+  l2BlockTime: number;
+}
+
+/**
+ * Health-check timing from the L2 block time: check every block, and call the sequencer unhealthy
+ * once its unsafe head is more than `2 * blockTime + 1` seconds old (optimism-package's rule; the
+ * op-conductor runbook recommends 2-3 block times).
+ */
+export function conductorHealthTiming(l2BlockTime: number) {
+  return { interval: l2BlockTime, unsafeInterval: 2 * l2BlockTime + 1 };
+}
+
+/**
+ * op-conductor's command. Every conductor starts `--paused`: the cluster formation resumes them
+ * once the Raft cluster has all voters and the leader sequences. `--consensus.addr 0.0.0.0` binds
+ * all interfaces, so `--consensus.advertised` must name the container (Raft refuses 0.0.0.0).
+ */
+export function opConductorCommand(a: OpConductorArgs): string[] {
+  const p = CONTAINER_PORTS;
+  const timing = conductorHealthTiming(a.l2BlockTime);
+  return [
+    "op-conductor",
+    "--consensus.addr", "0.0.0.0",
+    "--consensus.port", String(p.conductorRaft),
+    "--consensus.advertised", `${a.containerName}:${p.conductorRaft}`,
+    "--raft.server.id", a.serverId,
+    "--raft.storage.dir", RAFT_DIR,
+    ...(a.bootstrap ? ["--raft.bootstrap"] : []),
+    "--paused",
+    "--node.rpc", a.nodeRpc,
+    "--execution.rpc", a.executionRpc,
+    "--rollup.config", `${ARTIFACTS_MOUNT}/${ARTIFACT_FILES.rollup}`,
+    "--healthcheck.interval", String(timing.interval),
+    "--healthcheck.unsafe-interval", String(timing.unsafeInterval),
+    "--healthcheck.min-peer-count", "1",
+    "--rpc.addr", "0.0.0.0", "--rpc.port", String(p.conductorRpc),
+    "--rpc.enable-admin",
+    "--rpc.enable-proxy",
+    "--metrics.enabled", "--metrics.addr", "0.0.0.0", "--metrics.port", String(p.opServiceMetrics),
+    "--log.level", "info",
+  ];
+}

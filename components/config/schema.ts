@@ -1,0 +1,213 @@
+import { z } from "zod";
+import { DEFAULT_IMAGES, IMAGE_KEYS, ServiceImage, parseImageRef } from "../images";
+
+/**
+ * The stack configuration contract: every `kupcake:<key>` a stack file may set, its default and
+ * its rule. `pulumi up`, `pulumi preview` and the offline plan all validate through `validateConfig`.
+ */
+
+/** Largest supported topology: ports, Raft quorum and the benchmarks are sized for it. */
+export const MAX_SEQUENCERS = 9;
+export const MAX_L2_NODES = 100;
+/** Every published port of node i is `base + PORT_STRIDE * (i - 1)`. */
+export const PORT_STRIDE = 100;
+
+export const DEFAULT_PORTS = {
+  /** Anvil JSON-RPC (and its beacon endpoints) on the host. */
+  l1Rpc: 8545,
+  /** op-reth HTTP RPC of sequencer 1; sequencer i uses `+100 * (i - 1)`. */
+  sequencerRpc: 9545,
+  /** op-reth WebSocket RPC of sequencer 1; +100 per sequencer. */
+  sequencerWs: 9546,
+  /** kona-node RPC of sequencer 1; +100 per sequencer. */
+  sequencerKonaRpc: 7545,
+  /** op-conductor RPC of sequencer 1; +100 per sequencer (only with more than one sequencer). */
+  conductorRpc: 8547,
+  /** Validator k publishes op-reth RPC at `base + 100*(k-1)`, WS at +1 and kona-node RPC at +2. */
+  validatorBase: 19545,
+  /** op-batcher RPC. */
+  batcherRpc: 8548,
+  /** op-proposer RPC. */
+  proposerRpc: 8560,
+  /** Prometheus web UI and API. */
+  prometheus: 9090,
+  /** Grafana web UI. */
+  grafana: 3000,
+} as const;
+export type PortBases = { [K in keyof typeof DEFAULT_PORTS]: number };
+
+export const DATA_AVAILABILITY = ["calldata", "blobs", "auto"] as const;
+
+/** One entry per top-level key: the user-facing rule and how to fix a violation. */
+export const CONFIG_KEYS = {
+  network: {
+    rule: "lowercase letters, digits and dashes, 1-40 characters, starting with a letter; default `kup-<stack>`",
+    fix: "use a name like `kup-dev`",
+  },
+  l1ChainId: {
+    rule: "integer 1..4294967295, not 1, 10 or 11155111, different from l2ChainId; default derived from the network name (stable across `up`s)",
+    fix: "pick an unused id such as 900",
+  },
+  l2ChainId: {
+    rule: "integer 1..4294967295, different from l1ChainId; default derived from the network name (stable across `up`s)",
+    fix: "pick an unused id such as 901",
+  },
+  blockTime: { rule: "L1 (Anvil) block time in seconds, 1..60; default 4", fix: "use a whole number of seconds between 1 and 60" },
+  l2BlockTime: {
+    rule: "L2 block time in seconds, 1..30; default 2",
+    fix: "use a whole number of seconds between 1 and 30",
+  },
+  l2Nodes: {
+    rule: `total L2 nodes (sequencers + validators), 1..${MAX_L2_NODES}; default 5`,
+    fix: `use a whole number between 1 and ${MAX_L2_NODES}`,
+  },
+  sequencerCount: {
+    rule: `sequencers, 1..${MAX_SEQUENCERS} and at most l2Nodes; default 2 (validators = l2Nodes - sequencerCount)`,
+    fix: `use a whole number between 1 and min(l2Nodes, ${MAX_SEQUENCERS})`,
+  },
+  images: {
+    rule: `object with optional image references for ${IMAGE_KEYS.join(", ")}`,
+    fix: "set e.g. `images: { opReth: \"<registry>/<repo>:<tag>\" }`",
+  },
+  bindAddress: {
+    rule: "IPv4 address the published ports bind to; default 127.0.0.1",
+    fix: "use 127.0.0.1 (default) or another IPv4 address of this host",
+  },
+  ports: {
+    rule: `object of host port bases (${Object.keys(DEFAULT_PORTS).join(", ")}), each 1024..65535, no two published ports equal`,
+    fix: "move one of the colliding bases",
+  },
+  monitoring: { rule: "boolean: deploy Prometheus and Grafana; default true", fix: "use true or false" },
+  proposer: { rule: "boolean: deploy op-proposer; default true", fix: "use true or false" },
+  challenger: {
+    rule: "boolean: deploy op-challenger; default false (it needs challengerPrestatesUrl)",
+    fix: "use true or false",
+  },
+  challengerPrestatesUrl: {
+    rule: "http(s) URL serving absolute prestates (`<hash>.json`) for op-challenger `--prestates-url`; required when challenger is true",
+    fix: "set it to a prestate server URL reachable from the Docker network",
+  },
+  dataAvailability: {
+    rule: `op-batcher data availability type: ${DATA_AVAILABILITY.join(" | ")}; default calldata`,
+    fix: "use calldata (works against Anvil), blobs or auto",
+  },
+  readinessTimeout: {
+    rule: "seconds `pulumi up` waits for the devnet to be live, 30..3600; default 600",
+    fix: "use a whole number of seconds between 30 and 3600",
+  },
+} as const;
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+const port = z.int().min(1024).max(65535);
+const imageRef = z.string().refine((s) => parseImageRef(s) !== undefined, {
+  message: "is not a valid image reference",
+});
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, {
+  message: "is not an IPv4 address",
+});
+const chainId = z.int().min(1).max(4294967295);
+
+/** Raw input as it comes from the stack file: every key optional. */
+export const ConfigInputSchema = z
+  .object({
+    network: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: "is not a valid network name" }),
+    l1ChainId: chainId.refine((id) => ![1, 10, 11155111].includes(id), {
+      message: "belongs to a public chain the L2 tooling would look up in its registry",
+    }),
+    l2ChainId: chainId,
+    blockTime: z.int().min(1).max(60),
+    l2BlockTime: z.int().min(1).max(30),
+    l2Nodes: z.int().min(1).max(MAX_L2_NODES),
+    sequencerCount: z.int().min(1).max(MAX_SEQUENCERS),
+    images: z.strictObject(Object.fromEntries(IMAGE_KEYS.map((k) => [k, imageRef.optional()])) as Record<ServiceImage, z.ZodOptional<typeof imageRef>>),
+    bindAddress: ipv4,
+    ports: z.strictObject(
+      Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [k, port.optional()])) as Record<keyof PortBases, z.ZodOptional<typeof port>>,
+    ),
+    monitoring: z.boolean(),
+    proposer: z.boolean(),
+    challenger: z.boolean(),
+    challengerPrestatesUrl: z.string().regex(/^https?:\/\/\S+$/, { message: "is not an http(s) URL" }),
+    dataAvailability: z.enum(DATA_AVAILABILITY),
+    readinessTimeout: z.int().min(30).max(3600),
+  })
+  .partial()
+  .strict();
+export type ConfigInput = z.infer<typeof ConfigInputSchema>;
+
+/** The resolved configuration every component reads. */
+export interface DevnetConfig {
+  /** Pulumi stack name. */
+  stack: string;
+  /** Prefix of every container, volume and network name. */
+  network: string;
+  l1ChainId: number;
+  l2ChainId: number;
+  /** L1 block time (seconds). */
+  blockTime: number;
+  /** L2 block time (seconds). */
+  l2BlockTime: number;
+  l2Nodes: number;
+  sequencerCount: number;
+  /** Derived: `l2Nodes - sequencerCount`. */
+  validatorCount: number;
+  images: Record<ServiceImage, string>;
+  bindAddress: string;
+  ports: PortBases;
+  monitoring: boolean;
+  proposer: boolean;
+  challenger: boolean;
+  challengerPrestatesUrl?: string;
+  dataAvailability: (typeof DATA_AVAILABILITY)[number];
+  readinessTimeout: number;
+}
+
+/** FNV-1a, so default chain ids follow the network name and never change between runs. */
+function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(text, "utf8")) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Default chain ids: 5-digit numbers derived from the network name, never equal to each other. */
+export function defaultChainIds(network: string): { l1ChainId: number; l2ChainId: number } {
+  const l1ChainId = 10000 + (stableHash(`${network}/l1`) % 90000);
+  let l2ChainId = 10000 + (stableHash(`${network}/l2`) % 90000);
+  if (l2ChainId === l1ChainId) l2ChainId = 10000 + ((l2ChainId - 10000 + 1) % 90000);
+  return { l1ChainId, l2ChainId };
+}
+
+/** Applies defaults to validated input. Cross-field rules are checked by `validateConfig`. */
+export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
+  const network = input.network ?? `kup-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 40);
+  const ids = defaultChainIds(network);
+  const l2Nodes = input.l2Nodes ?? 5;
+  const sequencerCount = input.sequencerCount ?? Math.min(2, l2Nodes);
+  return {
+    stack,
+    network,
+    l1ChainId: input.l1ChainId ?? ids.l1ChainId,
+    l2ChainId: input.l2ChainId ?? ids.l2ChainId,
+    blockTime: input.blockTime ?? 4,
+    l2BlockTime: input.l2BlockTime ?? 2,
+    l2Nodes,
+    sequencerCount,
+    validatorCount: l2Nodes - sequencerCount,
+    images: { ...DEFAULT_IMAGES, ...stripUndefined(input.images ?? {}) },
+    bindAddress: input.bindAddress ?? "127.0.0.1",
+    ports: { ...DEFAULT_PORTS, ...stripUndefined(input.ports ?? {}) },
+    monitoring: input.monitoring ?? true,
+    proposer: input.proposer ?? true,
+    challenger: input.challenger ?? false,
+    challengerPrestatesUrl: input.challengerPrestatesUrl,
+    dataAvailability: input.dataAvailability ?? "calldata",
+    readinessTimeout: input.readinessTimeout ?? 600,
+  };
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,126 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { SequencerEndpoints } from "./builders/chainServices";
+import { ChainServices } from "./chainServices";
+import { Conductor, conductorRef } from "./conductor";
+import { DevnetConfig } from "./config/schema";
+import { hostUrl } from "./containers";
+import { DevnetReadiness } from "./dynamic/readiness";
+import { ServiceImage } from "./images";
+import { L1 } from "./l1";
+import { Monitoring } from "./monitoring";
+import { namesFor } from "./naming";
+import { conductorHostPort } from "./ports";
+import { SequencerSet, nodeHostEndpoints, usesConductor } from "./sequencerSet";
+import { ValidatorSet } from "./validatorSet";
+
+export interface DevnetArgs {
+  /** The validated stack configuration. */
+  config: DevnetConfig;
+}
+
+/** Poll period of the readiness checks. */
+const READINESS_POLL_MS = 2000;
+
+/**
+ * The whole devnet: L1 and contracts, sequencers (with op-conductor HA when there are several),
+ * validators, batcher/proposer/challenger, monitoring, and a readiness gate that makes
+ * `pulumi up` finish only when the chain is live.
+ */
+export class Devnet extends pulumi.ComponentResource {
+  /** Everything a user scripts against; exported as the stack outputs. */
+  public readonly outputs: Record<string, unknown>;
+
+  constructor(name: string, args: DevnetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kupcake:index:Devnet", name, {}, opts);
+    const cfg = args.config;
+    const n = namesFor(cfg.network);
+
+    const pulled = new Map<ServiceImage, docker.RemoteImage>();
+    const image = (key: ServiceImage) => {
+      if (!pulled.has(key)) {
+        // keepLocally: `destroy` must not delete multi-GB images other stacks may share.
+        pulled.set(key, new docker.RemoteImage(`${name}-image-${key}`, { name: cfg.images[key], keepLocally: true }, { parent: this }));
+      }
+      return pulled.get(key)!.imageId;
+    };
+
+    const l1 = new L1(`${name}-l1`, { config: cfg, anvilImage: image("anvil"), deployerImage: image("opDeployer") }, { parent: this });
+    const l2 = {
+      config: cfg,
+      networkName: l1.networkName,
+      artifactsVolume: l1.artifactsVolume,
+      l1RpcUrl: l1.rpcUrl,
+      opRethImage: image("opReth"),
+      konaNodeImage: image("konaNode"),
+    };
+    const sequencers = new SequencerSet(`${name}-sequencers`, l2, { parent: this });
+    const sequencer1 = sequencers.nodes[0];
+    const conductor = usesConductor(cfg)
+      ? new Conductor(`${name}-conductor`, { config: cfg, networkName: l1.networkName, artifactsVolume: l1.artifactsVolume, image: image("opConductor"), sequencers: sequencers.nodes }, { parent: this })
+      : undefined;
+    const validators = new ValidatorSet(`${name}-validators`, { ...l2, sequencer1 }, { parent: this });
+
+    const endpoints: SequencerEndpoints = conductor?.endpoints ?? { l2EthRpcs: [sequencer1.rpcUrl], rollupRpcs: [sequencer1.konaRpcUrl] };
+    const services = new ChainServices(
+      `${name}-services`,
+      {
+        config: cfg,
+        networkName: l1.networkName,
+        artifactsVolume: l1.artifactsVolume,
+        l1RpcUrl: l1.rpcUrl,
+        sequencers: endpoints,
+        sequencer1,
+        addresses: l1.addresses,
+        images: { opBatcher: image("opBatcher"), opProposer: cfg.proposer ? image("opProposer") : "", opChallenger: cfg.challenger ? image("opChallenger") : "" },
+        after: conductor ? [conductor] : [sequencer1.konaNode],
+      },
+      { parent: this },
+    );
+    const monitoring = cfg.monitoring
+      ? new Monitoring(`${name}-monitoring`, { config: cfg, networkName: l1.networkName, images: { prometheus: image("prometheus"), grafana: image("grafana") } }, { parent: this })
+      : undefined;
+
+    const seqHost = sequencers.nodes.map((s) => nodeHostEndpoints(cfg, s));
+    const readiness = new DevnetReadiness(
+      `${name}-readiness`,
+      {
+        l1RpcUrl: l1.hostRpcUrl,
+        l1ChainId: cfg.l1ChainId,
+        sequencers: sequencers.nodes.map((s, i) => ({ name: s.konaNodeName, rpcUrl: seqHost[i].rpc, konaRpcUrl: seqHost[i].kona })),
+        conductors: conductor ? sequencers.nodes.map((s) => conductorRef(cfg, s.index)) : [],
+        timeoutMs: cfg.readinessTimeout * 1000,
+        pollMs: READINESS_POLL_MS,
+      },
+      { parent: this, dependsOn: [services, ...(conductor ? [conductor] : []), validators] },
+    );
+
+    this.outputs = {
+      network: cfg.network,
+      dockerNetwork: n.dockerNetwork,
+      l1ChainId: cfg.l1ChainId,
+      l2ChainId: cfg.l2ChainId,
+      l1Rpc: l1.hostRpcUrl,
+      sequencers: sequencers.nodes.map((s, i) => ({
+        index: s.index,
+        opReth: s.opRethName,
+        konaNode: s.konaNodeName,
+        rpc: seqHost[i].rpc,
+        ws: seqHost[i].ws,
+        kona: seqHost[i].kona,
+        ...(conductor ? { conductor: n.conductor(s.index), conductorRpc: hostUrl(cfg.bindAddress, conductorHostPort(cfg, s.index)) } : {}),
+      })),
+      validators: validators.nodes.map((v) => {
+        const h = nodeHostEndpoints(cfg, v);
+        return { index: v.index, opReth: v.opRethName, konaNode: v.konaNodeName, rpc: h.rpc, ws: h.ws, kona: h.kona };
+      }),
+      batcherRpc: hostUrl(cfg.bindAddress, cfg.ports.batcherRpc),
+      ...(cfg.proposer ? { proposerRpc: hostUrl(cfg.bindAddress, cfg.ports.proposerRpc) } : {}),
+      ...(monitoring ? { prometheusUrl: monitoring.prometheusUrl, grafanaUrl: monitoring.grafanaUrl, grafanaPassword: monitoring.grafanaPassword } : {}),
+      contracts: l1.addresses,
+      artifactsVolume: l1.artifactsVolume,
+      ready: readiness.report,
+    };
+    this.registerOutputs(this.outputs as pulumi.Inputs);
+  }
+}

@@ -1,0 +1,137 @@
+import * as pulumi from "@pulumi/pulumi";
+import { hexToNumber, rpcCall, waitFor } from "./rpc";
+
+/** What "the devnet is live" is checked against, all reachable from the machine running `pulumi up`. */
+export interface ReadinessInputs {
+  l1RpcUrl: string;
+  l1ChainId: number;
+  /** Every sequencer: its op-reth RPC and kona-node RPC on the host. */
+  sequencers: { name: string; rpcUrl: string; konaRpcUrl: string }[];
+  /** Conductor RPCs on the host (empty with one sequencer). */
+  conductors: { serverId: string; rpcUrl: string }[];
+  timeoutMs: number;
+  pollMs: number;
+}
+
+export interface ReadinessReport {
+  activeSequencer: string;
+  leader?: string;
+  unsafeHead: number;
+  safeHead: number;
+}
+
+/** Runs `check` and rewrites a failure as "readiness check <name> failed: <what it saw>". */
+async function step<T>(name: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    throw new Error(`readiness check "${name}" failed: ${(e as Error).message}`);
+  }
+}
+
+interface SyncStatus {
+  unsafe_l2: { number: number };
+  safe_l2: { number: number };
+}
+
+/**
+ * Waits until the devnet works, in order: L1 answers with the right chain id; with conductors,
+ * exactly one Raft leader; exactly one sequencer active and its unsafe head advancing; the safe
+ * head advancing (the batcher posts and the chain derives from L1). Each step shares one deadline.
+ */
+export async function checkReadiness(i: ReadinessInputs): Promise<ReadinessReport> {
+  const deadline = Date.now() + i.timeoutMs;
+  const w = () => ({ timeoutMs: Math.max(0, deadline - Date.now()), pollMs: i.pollMs });
+
+  await step("L1 answering", () =>
+    waitFor(`${i.l1RpcUrl} to answer eth_chainId`, async () => {
+      const id = hexToNumber(await rpcCall(i.l1RpcUrl, "eth_chainId"));
+      if (id !== i.l1ChainId) throw new Error(`L1 at ${i.l1RpcUrl} has chain id ${id}, expected ${i.l1ChainId}`);
+      return id;
+    }, w()),
+  );
+
+  let leader: string | undefined;
+  if (i.conductors.length > 0) {
+    leader = await step("conductor cluster has one leader", () =>
+      waitFor("exactly one conductor reporting conductor_leader = true", async () => {
+        const answers: string[] = [];
+        const leaders: string[] = [];
+        for (const c of i.conductors) {
+          try {
+            const l = await rpcCall<boolean>(c.rpcUrl, "conductor_leader");
+            answers.push(`${c.serverId}=${l}`);
+            if (l) leaders.push(c.serverId);
+          } catch (e) {
+            answers.push(`${c.serverId}: ${(e as Error).message}`);
+          }
+        }
+        if (leaders.length === 1) return leaders[0];
+        throw new Error(`${leaders.length} leaders (${answers.join(", ")})`);
+      }, w()),
+    );
+  }
+
+  const active = await step("one active sequencer", () =>
+    waitFor("exactly one sequencer with admin_sequencerActive = true", async () => {
+      const answers: string[] = [];
+      const actives: ReadinessInputs["sequencers"] = [];
+      for (const s of i.sequencers) {
+        try {
+          const a = await rpcCall<boolean>(s.konaRpcUrl, "admin_sequencerActive");
+          answers.push(`${s.name}=${a}`);
+          if (a) actives.push(s);
+        } catch (e) {
+          answers.push(`${s.name}: ${(e as Error).message}`);
+        }
+      }
+      if (actives.length === 1) return actives[0];
+      throw new Error(`${actives.length} active (${answers.join(", ")})`);
+    }, w()),
+  );
+
+  const first = hexToNumber(await rpcCall(active.rpcUrl, "eth_blockNumber"));
+  const unsafeHead = await step("L2 unsafe head advancing", () =>
+    waitFor(`${active.name}'s head to pass block ${first}`, async () => {
+      const now = hexToNumber(await rpcCall(active.rpcUrl, "eth_blockNumber"));
+      if (now > first) return now;
+      throw new Error(`${active.name} head still at ${now}`);
+    }, w()),
+  );
+
+  const safeStart = (await rpcCall<SyncStatus>(active.konaRpcUrl, "optimism_syncStatus")).safe_l2.number;
+  const safeHead = await step("L2 safe head advancing", () =>
+    waitFor(`the safe head to pass block ${safeStart} (the batcher posting to L1)`, async () => {
+      const s = await rpcCall<SyncStatus>(active.konaRpcUrl, "optimism_syncStatus");
+      if (s.safe_l2.number > safeStart) return s.safe_l2.number;
+      throw new Error(`safe head still at ${s.safe_l2.number} (unsafe head ${s.unsafe_l2.number})`);
+    }, w()),
+  );
+
+  return { activeSequencer: active.name, leader, unsafeHead, safeHead };
+}
+
+const readinessProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: ReadinessInputs) {
+    const report = await checkReadiness(inputs);
+    return { id: "devnet-ready", outs: { ...inputs, report } };
+  },
+  async diff(_id: string, olds: ReadinessInputs, news: ReadinessInputs) {
+    const strip = (x: ReadinessInputs & { report?: unknown }) => JSON.stringify({ ...x, report: undefined });
+    return { changes: strip(olds) !== strip(news) };
+  },
+  async update(_id: string, _olds: ReadinessInputs, news: ReadinessInputs) {
+    // The topology changed: check again that the devnet converged.
+    return { outs: { ...news, report: await checkReadiness(news) } };
+  },
+};
+
+type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** Makes `pulumi up` end only when the devnet is live; its failure names the check and what it saw. */
+export class DevnetReadiness extends pulumi.dynamic.Resource {
+  public readonly report!: pulumi.Output<ReadinessReport>;
+  constructor(name: string, args: Inputs<ReadinessInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(readinessProvider, name, { report: undefined, ...args }, opts, "kupcake", "DevnetReadiness");
+  }
+}

@@ -1,0 +1,88 @@
+// The offline plan: runs the real program under Pulumi runtime mocks (no Pulumi CLI, no Docker)
+// and prints what `pulumi up` would create. Usage:
+//   npm run --silent plan -- [--json] [--stack NAME] [--set KEY=VALUE]...
+// Exit codes: 0 plan printed, 2 invalid config (message on stderr, nothing on stdout), 1 other errors.
+import { ConfigError } from "../components/config/validate";
+import { LABEL } from "../components/containers";
+import { Plan, runPlan } from "../plan/run";
+
+interface Args {
+  json: boolean;
+  stack: string;
+  sets: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { json: false, stack: "dev", sets: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--json") a.json = true;
+    else if (arg === "--stack") a.stack = value();
+    else if (arg.startsWith("--stack=")) a.stack = arg.slice(8);
+    else if (arg === "--set") a.sets.push(value());
+    else if (arg.startsWith("--set=")) a.sets.push(arg.slice(6));
+    else if (arg === "--help" || arg === "-h") throw new UsageError("");
+    else throw new UsageError(`unknown argument ${arg}`);
+  }
+  return a;
+}
+
+class UsageError extends Error {}
+
+const USAGE = "usage: npm run --silent plan -- [--json] [--stack NAME] [--set KEY=VALUE]...";
+
+/** A readable table: one row per container with its role, image and host ports. */
+export function planTable(plan: Plan): string {
+  const rows = plan.resources
+    .filter((r) => r.type === "docker:index/container:Container")
+    .map((r) => {
+      const labels = (r.inputs.labels as { label: string; value: string }[] | undefined) ?? [];
+      const label = (k: string) => labels.find((l) => l.label === k)?.value ?? "";
+      const ports = ((r.inputs.ports as { external: number; ip: string }[] | undefined) ?? []).map((p) => `${p.ip}:${p.external}`).join(" ");
+      const index = label(LABEL.index);
+      return [String(r.inputs.name), label(LABEL.role) + (index && label(LABEL.role) !== "job" ? ` ${index}` : ""), String(r.inputs.image), ports];
+    });
+  const header = ["CONTAINER", "ROLE", "IMAGE", "HOST PORTS"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const c = plan.config;
+  return [
+    `stack ${plan.stack}: network ${c.network}, L1 chain ${c.l1ChainId}, L2 chain ${c.l2ChainId}, ${c.sequencerCount} sequencer(s) + ${c.validatorCount} validator(s)`,
+    `${plan.resources.length} resources, ${rows.length} containers`,
+    "",
+    line(header),
+    ...rows.map(line),
+  ].join("\n");
+}
+
+async function main() {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (e.message) console.error(e.message);
+      console.error(USAGE);
+      process.exit(e.message ? 2 : 0);
+    }
+    throw e;
+  }
+  try {
+    const plan = await runPlan(args.stack, args.sets);
+    process.stdout.write(args.json ? JSON.stringify(plan, null, 2) + "\n" : planTable(plan) + "\n");
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    console.error(`plan failed: ${(e as Error).message ?? e}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main();
