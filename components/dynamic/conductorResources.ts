@@ -11,7 +11,7 @@ function identityDiff(olds: { member?: ConductorRef; conductor?: ConductorRef },
   return { changes: JSON.stringify(olds) !== JSON.stringify(news), replaces, deleteBeforeReplace: true };
 }
 
-const bootstrapProvider: pulumi.dynamic.ResourceProvider = {
+export const bootstrapProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: BootstrapInputs) {
     const r = await bootstrapCluster(inputs);
     return { id: `raft-${inputs.conductor.serverId}`, outs: { ...inputs, leaderAtCreate: r.leader, startedSequencing: r.started } };
@@ -35,7 +35,7 @@ export class ConductorClusterBootstrap extends pulumi.dynamic.Resource {
   }
 }
 
-const memberProvider: pulumi.dynamic.ResourceProvider = {
+export const memberProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: MemberInputs) {
     const r = await joinCluster(inputs);
     return { id: `raft-${inputs.member.serverId}`, outs: { ...inputs, leaderAtJoin: r.leader } };

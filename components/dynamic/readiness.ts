@@ -111,7 +111,7 @@ export async function checkReadiness(i: ReadinessInputs): Promise<ReadinessRepor
   return { activeSequencer: active.name, leader, unsafeHead, safeHead };
 }
 
-const readinessProvider: pulumi.dynamic.ResourceProvider = {
+export const readinessProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: ReadinessInputs) {
     const report = await checkReadiness(inputs);
     return { id: "devnet-ready", outs: { ...inputs, report } };
