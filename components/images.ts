@@ -55,5 +55,6 @@ export function parseImageRef(ref: string): ImageRef | undefined {
     repository = `${registry}/${repository}`;
     registry = undefined;
   }
+  if (/[A-Z]/.test(repository)) return undefined; // repositories are lowercase; only a registry host may not be
   return { registry, repository, tag: m.groups.tag, digest: m.groups.digest };
 }

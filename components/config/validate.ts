@@ -35,8 +35,11 @@ function distance(a: string, b: string): number {
 }
 
 function suggest(key: string, known: readonly string[]): string {
-  const best = [...known].sort((x, y) => distance(key, x) - distance(key, y))[0];
-  return best && distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean \`${best}\`? ` : "";
+  const lower = key.toLowerCase();
+  const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  const best = prefixed ?? [...known].sort((x, y) => distance(key, x) - distance(key, y))[0];
+  const close = prefixed !== undefined || (best !== undefined && distance(key, best) <= Math.max(2, Math.floor(key.length / 3)));
+  return close ? `did you mean \`${best}\`? ` : "";
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
@@ -44,7 +47,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): s
   const key = `kupcake:${issue.path.map(String).join(".")}`;
   const help = CONFIG_KEYS[top];
   if (issue.code === "unrecognized_keys") {
-    const known = issue.path.length === 0 ? Object.keys(CONFIG_KEYS) : Object.keys((ConfigInputSchema.shape[top] as unknown as z.ZodObject).shape);
+    const nested = issue.path.length > 0 ? (ConfigInputSchema.shape[top] as unknown as z.ZodOptional<z.ZodObject>).unwrap() : undefined;
+    const known = nested ? Object.keys(nested.shape) : Object.keys(CONFIG_KEYS);
     return issue.keys.map((k) => {
       const full = issue.path.length === 0 ? `kupcake:${k}` : `${key}.${k}`;
       return `${full} is not a known key. Fix: ${suggest(k, known)}remove it or use one of: ${known.join(", ")}.`;
