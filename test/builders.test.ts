@@ -1,0 +1,204 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { hexToBytes, bytesToHex } from "@noble/hashes/utils.js";
+import { ROLES } from "../components/accounts";
+import { anvilArgs, anvilStartScript, L1_HARDFORK } from "../components/builders/anvil";
+import { PERMISSIONED_GAME_TYPE, opBatcherCommand, opChallengerCommand, opProposerCommand } from "../components/builders/chainServices";
+import { konaNodeCommand } from "../components/builders/konaNode";
+import { l1ChainConfig } from "../components/builders/l1ChainConfig";
+import { conductorHealthTiming, opConductorCommand } from "../components/builders/opConductor";
+import { chainIdHex, deployerJobs, intentToml, jobFailure, parseL1Addresses, L1_ADDRESSES_MARKER } from "../components/builders/opDeployer";
+import { opRethCommand } from "../components/builders/opReth";
+import { nodeIdFromPrivateKey, peerAnchors } from "../components/builders/p2p";
+import { toToml } from "../components/builders/toml";
+
+const after = (cmd: string[], f: string) => cmd[cmd.indexOf(f) + 1];
+
+describe("Anvil", () => {
+  it("runs the configured chain with the dev mnemonic, 30 accounts, prague, and periodic state dumps", () => {
+    const a = anvilArgs({ chainId: 901, blockTime: 3, statePath: "/data/state.json", port: 8545 });
+    assert.equal(after(a, "--chain-id"), "901");
+    assert.equal(after(a, "--accounts"), "30");
+    assert.equal(after(a, "--mnemonic"), "test test test test test test test test test test test junk");
+    assert.equal(after(a, "--hardfork"), L1_HARDFORK);
+    assert.equal(after(a, "--state"), "/data/state.json");
+    assert.equal(after(a, "--state-interval"), "1");
+    assert.ok(a.includes("--no-mining"), "mining starts only after the realignment");
+  });
+
+  it("the start script realigns before mining and forwards SIGTERM so Anvil dumps its state", () => {
+    const s = anvilStartScript({ chainId: 901, blockTime: 3, statePath: "/data/state.json", port: 8545 });
+    const order = ["anvil_setTime", "anvil_setBlockTimestampInterval 3", "anvil_mine", "evm_setIntervalMining 3"].map((m) => s.indexOf(m));
+    assert.ok(order.every((i, j) => i > 0 && (j === 0 || i > order[j - 1])), "setTime, interval, catch-up, then interval mining");
+    assert.match(s, /trap 'kill -TERM "\$pid"/);
+    assert.match(s, /'test test test test test test test test test test test junk'/, "the mnemonic is one shell word");
+  });
+});
+
+describe("op-deployer", () => {
+  const intent = intentToml({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2 });
+
+  it("writes the whole intent: custom config, roles from the dev mnemonic, all four fee vaults non-zero", () => {
+    assert.match(intent, /^configType = "custom"$/m);
+    assert.match(intent, /^l1ChainID = 900$/m);
+    assert.match(intent, /^\[\[chains\]\]$/m);
+    assert.match(intent, new RegExp(`^id = "${chainIdHex(901)}"$`, "m"));
+    for (const k of ["baseFeeVaultRecipient", "l1FeeVaultRecipient", "sequencerFeeVaultRecipient", "operatorFeeVaultRecipient"]) {
+      const m = new RegExp(`^${k} = "(0x[0-9a-f]{40})"$`, "m").exec(intent);
+      assert.ok(m && !/^0x0+$/.test(m[1]), `${k} is a non-zero address`);
+    }
+    assert.match(intent, /^\[chains\.roles\]$/m);
+    assert.match(intent, new RegExp(`^unsafeBlockSigner = "${ROLES.unsafeBlockSigner.address.toLowerCase()}"$`, "m"));
+    assert.match(intent, new RegExp(`^batcher = "${ROLES.batcher.address.toLowerCase()}"$`, "m"));
+    assert.match(intent, /^\[chains\.deployOverrides\]\nl2BlockTime = 2$/m);
+    assert.match(intent, /^\[superchainRoles\]$/m);
+    assert.equal(chainIdHex(901).length, 66);
+  });
+
+  it("runs init, apply, inspect genesis/rollup/l1 in order, with --workdir before the chain id", () => {
+    const jobs = deployerJobs({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2, l1RpcUrl: "http://kup-anvil:8545", l1ChainConfigJson: "{}" });
+    assert.deepEqual(jobs.map((j) => j.step), ["init", "apply", "inspect-genesis", "inspect-rollup", "inspect-l1"]);
+    const script = (i: number) => jobs[i].command[2];
+    assert.match(script(0), /init --l1-chain-id 900 --l2-chain-ids 901 --workdir \/data --intent-type custom; cp \/kupcake\/intent.toml \/data\/intent.toml/);
+    assert.deepEqual(jobs[0].uploads.map((u) => u.file), ["/kupcake/intent.toml", "/kupcake/l1-chain-config.json"]);
+    assert.equal(jobs[0].uploads[0].content, intentToml({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2 }));
+    assert.match(script(1), new RegExp(`apply --workdir /data --l1-rpc-url http://kup-anvil:8545 --private-key ${ROLES.deployer.privateKey} --deployment-target live`));
+    assert.match(script(2), /inspect genesis --workdir \/data --outfile \/data\/genesis.json 901/);
+    assert.match(script(3), /inspect rollup --workdir \/data --outfile \/data\/rollup.json 901/);
+    assert.match(script(4), new RegExp(`inspect l1 .* 901; .*echo "${L1_ADDRESSES_MARKER} `));
+    for (const j of jobs) assert.match(j.command[2], /^set -e; .*chmod -R a\+rX \/data/, "fails fast and leaves files readable by kona's uid");
+  });
+
+  it("reads contract addresses from flat and nested inspect output, through Docker's log framing", () => {
+    const flat = { DisputeGameFactoryProxy: "0x" + "1".repeat(40), OptimismPortalProxy: "0x" + "2".repeat(40), SystemConfigProxy: "0x" + "3".repeat(40), Note: "x" };
+    assert.deepEqual(parseL1Addresses(`noise\n\u0001\u0000\u0000\u0000${L1_ADDRESSES_MARKER} ${JSON.stringify(flat)}\n`), {
+      DisputeGameFactoryProxy: flat.DisputeGameFactoryProxy,
+      OptimismPortalProxy: flat.OptimismPortalProxy,
+      SystemConfigProxy: flat.SystemConfigProxy,
+    });
+    const nested = { opChainDeployment: { disputeGameFactoryProxyAddress: flat.DisputeGameFactoryProxy, optimismPortalProxyAddress: flat.OptimismPortalProxy, systemConfigProxyAddress: flat.SystemConfigProxy } };
+    assert.equal(parseL1Addresses(`${L1_ADDRESSES_MARKER} ${JSON.stringify(nested)}`).DisputeGameFactoryProxy, flat.DisputeGameFactoryProxy);
+    assert.throws(() => parseL1Addresses("nothing here"), /printed no "KUPCAKE_L1_ADDRESSES" line/);
+    assert.throws(() => parseL1Addresses(`${L1_ADDRESSES_MARKER} {"OptimismPortalProxy":"${flat.OptimismPortalProxy}"}`), /lacks DisputeGameFactoryProxy, SystemConfigProxy/);
+  });
+
+  it("turns a non-zero job exit into an error with the job name and its last log lines", () => {
+    assert.equal(jobFailure("kup-op-deployer-apply", 0, "fine"), undefined);
+    const logs = Array.from({ length: 30 }, (_, i) => `line ${i}`).join("\n") + "\nerror: chain has a fee vault set to zero address";
+    const msg = jobFailure("kup-op-deployer-apply", 1, logs)!;
+    assert.match(msg, /^kup-op-deployer-apply exited with code 1\. Last log lines:/);
+    assert.match(msg, /chain has a fee vault set to zero address/);
+    assert.doesNotMatch(msg, /line 5\n/, "only the tail");
+    assert.match(msg, /docker logs kup-op-deployer-apply/);
+    assert.match(jobFailure("x", undefined, "")!, /exited with code unknown\. It printed nothing/);
+  });
+
+  it("the L1 chain config activates every fork through Prague from genesis with blob schedules", () => {
+    const c = l1ChainConfig(900);
+    assert.equal(c.chainId, 900);
+    assert.equal(c.pragueTime, 0);
+    assert.equal(c.cancunTime, 0);
+    assert.equal(c.londonBlock, 0);
+    assert.deepEqual(Object.keys(c.blobSchedule as object), ["cancun", "prague"]);
+  });
+});
+
+describe("L2 nodes", () => {
+  it("op-reth: genesis from the artifacts volume, JWT and P2P key from files, validators forward to a sequencer", () => {
+    const v = opRethCommand({ containerName: "kup-op-reth-validator-1", trustedPeers: ["enode://a@b:30303"], sequencerHttp: "http://s:8545" });
+    assert.equal(v[0], "node");
+    assert.equal(after(v, "--chain"), "/artifacts/genesis.json");
+    assert.equal(after(v, "--authrpc.jwtsecret"), "/run/kupcake/jwt.hex");
+    assert.equal(after(v, "--p2p-secret-key"), "/run/kupcake/p2p.key");
+    assert.equal(after(v, "--nat"), "extaddr:kup-op-reth-validator-1");
+    assert.equal(after(v, "--rollup.sequencer-http"), "http://s:8545");
+    const s = opRethCommand({ containerName: "x", trustedPeers: [] });
+    assert.ok(!s.includes("--rollup.sequencer-http") && !s.includes("--trusted-peers"));
+  });
+
+  it("kona-node: global flags before `node`, chain id set, signer key and admin API only for sequencers", () => {
+    const base = { l2ChainId: 901, l1BlockTime: 4, l1RpcUrl: "http://l1:8545", engineUrl: "http://reth:8551", containerName: "k", bootnodes: [] };
+    const v = konaNodeCommand({ ...base, role: "validator" });
+    assert.ok(v.indexOf("--metrics.enabled") < v.indexOf("node") && v.indexOf("--chain") < v.indexOf("node"));
+    assert.equal(after(v, "--chain"), "901");
+    assert.equal(after(v, "--mode"), "validator");
+    assert.equal(after(v, "--l1-beacon"), "http://l1:8545");
+    assert.equal(after(v, "--l1.slot-duration-override"), "4");
+    assert.equal(after(v, "--l1-config-file"), "/artifacts/l1-chain-config.json");
+    assert.ok(!v.includes("--p2p.sequencer.key") && !v.includes("--rpc.enable-admin") && !v.includes("--conductor.rpc"));
+    const lone = konaNodeCommand({ ...base, role: "sequencer" });
+    assert.equal(after(lone, "--p2p.sequencer.key"), ROLES.unsafeBlockSigner.privateKey.slice(2));
+    assert.ok(!lone.includes("--sequencer.stopped"), "a lone sequencer is active from the start");
+    const managed = konaNodeCommand({ ...base, role: "sequencer", conductorRpc: "http://c:8547" });
+    assert.equal(after(managed, "--conductor.rpc"), "http://c:8547");
+    assert.ok(managed.includes("--sequencer.stopped") && managed.includes("--rpc.enable-admin"));
+    assert.ok(!managed.includes("--conductor.enabled"), "kona has no such flag");
+  });
+
+  it("derives the public node id from a P2P key (checked against a well-known dev account)", () => {
+    const id = nodeIdFromPrivateKey(ROLES.deployer.privateKey);
+    assert.match(id, /^[0-9a-f]{128}$/);
+    const address = "0x" + bytesToHex(keccak_256(hexToBytes(id)).slice(-20));
+    assert.equal(address, ROLES.deployer.address.toLowerCase());
+    assert.throws(() => nodeIdFromPrivateKey("xyz"), /32 bytes of hex/);
+  });
+
+  it("peers with fixed or earlier nodes only", () => {
+    assert.deepEqual(peerAnchors("sequencer", 1), []);
+    assert.deepEqual(peerAnchors("sequencer", 3), [{ role: "sequencer", index: 1 }, { role: "sequencer", index: 2 }]);
+    assert.deepEqual(peerAnchors("validator", 1), [{ role: "sequencer", index: 1 }]);
+    assert.deepEqual(peerAnchors("validator", 5), [{ role: "sequencer", index: 1 }, { role: "validator", index: 3 }, { role: "validator", index: 4 }]);
+  });
+});
+
+describe("op-conductor", () => {
+  const args = { serverId: "sequencer-2", containerName: "kup-op-conductor-2", bootstrap: false, nodeRpc: "http://k:7545", executionRpc: "http://r:8545", l2BlockTime: 2 };
+  it("binds all interfaces and advertises its container name; bootstraps only when asked; starts paused", () => {
+    const c = opConductorCommand(args);
+    assert.equal(c[0], "op-conductor");
+    assert.equal(after(c, "--consensus.addr"), "0.0.0.0");
+    assert.equal(after(c, "--consensus.advertised"), "kup-op-conductor-2:50050");
+    assert.equal(after(c, "--raft.server.id"), "sequencer-2");
+    assert.ok(!c.includes("--raft.bootstrap"));
+    assert.ok(c.includes("--paused"));
+    assert.ok(opConductorCommand({ ...args, bootstrap: true }).includes("--raft.bootstrap"));
+  });
+  it("derives health-check timing from the L2 block time", () => {
+    assert.deepEqual(conductorHealthTiming(2), { interval: 2, unsafeInterval: 5 });
+    assert.deepEqual(conductorHealthTiming(1), { interval: 1, unsafeInterval: 3 });
+    assert.equal(after(opConductorCommand({ ...args, l2BlockTime: 1 }), "--healthcheck.unsafe-interval"), "3");
+  });
+});
+
+describe("chain services", () => {
+  const seqs = { l2EthRpcs: ["http://c1:8547", "http://c2:8547"], rollupRpcs: ["http://c1:8547", "http://c2:8547"] };
+  it("op-batcher follows the active sequencer through equal-length lists", () => {
+    const b = opBatcherCommand({ l1RpcUrl: "http://l1:8545", sequencers: seqs, dataAvailability: "calldata" });
+    assert.equal(after(b, "--l2-eth-rpc"), "http://c1:8547,http://c2:8547");
+    assert.equal(after(b, "--rollup-rpc"), "http://c1:8547,http://c2:8547");
+    assert.equal(after(b, "--data-availability-type"), "calldata");
+    assert.equal(after(b, "--private-key"), ROLES.batcher.privateKey);
+    assert.throws(() => opBatcherCommand({ l1RpcUrl: "x", sequencers: { l2EthRpcs: ["a"], rollupRpcs: ["a", "b"] }, dataAvailability: "calldata" }), /equal length/);
+  });
+  it("op-proposer proposes permissioned games (type 1) at the deployed factory", () => {
+    const p = opProposerCommand({ l1RpcUrl: "http://l1:8545", sequencers: seqs, disputeGameFactory: "0xabc" });
+    assert.equal(PERMISSIONED_GAME_TYPE, 1);
+    assert.equal(after(p, "--game-type"), "1");
+    assert.equal(after(p, "--game-factory-address"), "0xabc");
+  });
+  it("op-challenger runs the permissioned game with a prestate source", () => {
+    const c = opChallengerCommand({ l1RpcUrl: "http://l1:8545", l2EthRpc: "http://r", rollupRpc: "http://k", disputeGameFactory: "0xabc", prestatesUrl: "http://p/" });
+    assert.equal(after(c, "--game-types"), "permissioned");
+    assert.equal(after(c, "--prestates-url"), "http://p/");
+    assert.ok(!c.includes("--game-allowlist"), "the allowlist takes game addresses, not types");
+  });
+});
+
+describe("TOML writer", () => {
+  it("writes scalars, tables and arrays of tables deterministically ", () => {
+    const t = toToml({ a: 1, b: "x\"y", c: true, d: [1, 2], t: { k: "v" }, arr: [{ n: 1, sub: { z: 2 } }, { n: 2 }] });
+    assert.equal(t, 'a = 1\nb = "x\\"y"\nc = true\nd = [1, 2]\n\n[t]\nk = "v"\n\n[[arr]]\nn = 1\n\n[arr.sub]\nz = 2\n\n[[arr]]\nn = 2\n');
+    assert.throws(() => toToml({ big: 2 ** 60 }), /not a safe integer/);
+  });
+});

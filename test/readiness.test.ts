@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
+import { ReadinessInputs, checkReadiness, readinessProvider } from "../components/dynamic/readiness";
+import { DevnetDouble } from "./double/devnetDouble";
+
+const FAST = { timeoutMs: 3000, pollMs: 20 };
+
+function inputs(d: DevnetDouble, withConductors: boolean): ReadinessInputs {
+  return {
+    l1RpcUrl: d.url("/l1"),
+    l1ChainId: 900,
+    sequencers: d.seqs.map((s) => ({ name: `sequencer-${s.index}`, rpcUrl: d.rethUrl(s.index), konaRpcUrl: d.konaUrl(s.index) })),
+    conductors: withConductors ? d.conds.map((c) => ({ serverId: c.id, rpcUrl: d.conductorUrl(c.index) })) : [],
+    ...FAST,
+  };
+}
+
+async function formedCluster(n: number, opts: Partial<ConstructorParameters<typeof DevnetDouble>[0]> = {}) {
+  const d = await new DevnetDouble({ sequencers: n, conductors: true, ...opts }).start();
+  const refs = d.conds.map((c) => ({ serverId: c.id, raftAddr: c.addr, rpcUrl: d.conductorUrl(c.index) }));
+  await bootstrapCluster({ conductor: refs[0], konaRpcUrl: d.konaUrl(1), ...FAST });
+  for (let i = 1; i < n; i++) await joinCluster({ member: refs[i], anchors: refs.slice(0, i), ...FAST });
+  return d;
+}
+
+describe("readiness: `pulumi up` ends when the devnet is live", () => {
+  it("a single sequencer: L1 answers, the head and the safe head advance", async () => {
+    const d = await new DevnetDouble({ sequencers: 1, conductors: false }).start();
+    try {
+      const r = await checkReadiness(inputs(d, false));
+      assert.equal(r.activeSequencer, "sequencer-1");
+      assert.equal(r.leader, undefined);
+      assert.ok(r.unsafeHead > 0 && r.safeHead > 0);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("with conductors: one leader and its sequencer active", async () => {
+    const d = await formedCluster(3);
+    try {
+      const r = await checkReadiness(inputs(d, true));
+      assert.equal(r.leader, "sequencer-1");
+      assert.equal(r.activeSequencer, "sequencer-1");
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("fails naming the check and what it saw: wrong L1", async () => {
+    const d = await new DevnetDouble({ sequencers: 1, conductors: false, l1ChainId: 1234 }).start();
+    try {
+      await assert.rejects(checkReadiness({ ...inputs(d, false), timeoutMs: 200 }), /readiness check "L1 answering" failed: timed out .* has chain id 1234, expected 900/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("fails naming the check and what it saw: the cluster was never formed", async () => {
+    const d = await new DevnetDouble({ sequencers: 2, conductors: true }).start();
+    try {
+      d.leader = null; // no bootstrap happened
+      await assert.rejects(checkReadiness({ ...inputs(d, true), timeoutMs: 200 }), /readiness check "conductor cluster has one leader" failed: .*0 leaders \(sequencer-1=false, sequencer-2=false\)/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("fails naming the check and what it saw: no sequencer active", async () => {
+    const d = await new DevnetDouble({ sequencers: 2, conductors: true }).start();
+    try {
+      await assert.rejects(checkReadiness({ ...inputs(d, true), timeoutMs: 200 }), /readiness check "one active sequencer" failed: .*0 active \(sequencer-1=false, sequencer-2=false\)/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("fails naming the check and what it saw: the batcher never posts", async () => {
+    const d = await new DevnetDouble({ sequencers: 1, conductors: false, batcher: false }).start();
+    try {
+      await assert.rejects(checkReadiness({ ...inputs(d, false), timeoutMs: 300 }), /readiness check "L2 safe head advancing" failed: .*safe head still at 0 \(unsafe head \d+\)/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("the provider re-checks on update (a scaled topology must converge again)", async () => {
+    const d = await new DevnetDouble({ sequencers: 1, conductors: false }).start();
+    try {
+      const i = inputs(d, false);
+      const created = await readinessProvider.create(i);
+      assert.equal(created.outs.report.activeSequencer, "sequencer-1");
+      const diff = await readinessProvider.diff!("devnet-ready", { ...i, report: created.outs.report } as ReadinessInputs, i);
+      assert.equal(diff.changes, false, "its own report is not an input change");
+      d.stopNode(1);
+      await assert.rejects(readinessProvider.update!("devnet-ready", i, i), /readiness check "one active sequencer" failed/);
+    } finally {
+      await d.stop();
+    }
+  });
+});
