@@ -1,0 +1,60 @@
+import { DEFAULT_IMAGES } from "../images";
+import { CONFIG_KEYS, DEFAULT_PORTS } from "./schema";
+import { validateConfig } from "./validate";
+import { publishedPorts } from "../ports";
+
+/**
+ * Markdown generated from the schema for README and docs/, so the reference cannot drift:
+ * `npm run docs` rewrites the marked sections and a test fails when they are stale.
+ */
+export function configReferenceMarkdown(): string {
+  const defaults = validateConfig("dev", {});
+  const shown = (k: string): string => {
+    const v = (defaults as unknown as Record<string, unknown>)[k];
+    if (k === "network") return "`kup-<stack>`";
+    if (k === "l1ChainId" || k === "l2ChainId") return "derived from `network`";
+    if (k === "images" || k === "ports") return "see below";
+    return v === undefined ? "unset" : `\`${JSON.stringify(v)}\``;
+  };
+  const rows = Object.entries(CONFIG_KEYS).map(([k, v]) => `| \`kupcake:${k}\` | ${shown(k)} | ${v.rule.replace(/\|/g, "\\|")} |`);
+  const images = Object.entries(DEFAULT_IMAGES).map(([k, v]) => `| \`images.${k}\` | \`${v}\` |`);
+  const ports = Object.entries(DEFAULT_PORTS).map(([k, v]) => `| \`ports.${k}\` | ${v} |`);
+  return [
+    "| Key | Default | Rule |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    "| Image override | Default (pinned release) |",
+    "|---|---|",
+    ...images,
+    "",
+    "| Port base | Default |",
+    "|---|---|",
+    ...ports,
+  ].join("\n");
+}
+
+/** The host ports of the default stack, as a table. */
+export function portsTableMarkdown(): string {
+  const cfg = validateConfig("dev", {});
+  return [
+    "| Container | Endpoint | Host port | Container port |",
+    "|---|---|---|---|",
+    ...publishedPorts(cfg).map((p) => `| \`${p.container}\` | ${p.purpose} | ${p.external} | ${p.internal} |`),
+  ].join("\n");
+}
+
+export const GENERATED_SECTIONS: Record<string, () => string> = {
+  "config-reference": configReferenceMarkdown,
+  "ports-table": portsTableMarkdown,
+};
+
+/** Replaces every `<!-- name:start -->...<!-- name:end -->` block with its generated content. */
+export function renderGenerated(markdown: string, sections: Record<string, () => string> = GENERATED_SECTIONS): string {
+  let out = markdown;
+  for (const [name, gen] of Object.entries(sections)) {
+    const re = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`, "g");
+    out = out.replace(re, (_, a, b) => `${a}\n${gen()}\n${b}`);
+  }
+  return out;
+}

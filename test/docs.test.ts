@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import * as yaml from "js-yaml";
+import { renderGenerated } from "../components/config/reference";
+import { CONFIG_KEYS } from "../components/config/schema";
+import { validateConfig } from "../components/config/validate";
+import { ROOT, plan } from "./helpers/plan";
+
+const read = (f: string) => readFileSync(join(ROOT, f), "utf8");
+
+describe("docs match the code", () => {
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  for (const f of files) {
+    it(`${f}: generated sections are up to date (npm run docs)`, () => {
+      const text = read(f);
+      assert.equal(renderGenerated(text), text);
+    });
+  }
+
+  it("README opens with the two commands: bring the devnet up, run the tests", () => {
+    const blocks = read("README.md").split("```");
+    assert.match(blocks[1], /npm run up/);
+    assert.match(blocks[1], /npm test/);
+  });
+
+  it(".ci/run runs exactly the README's test command", () => {
+    assert.match(read(".ci/run"), /\nnpm ci --no-audit --no-fund\nnpm test\n$/);
+    assert.equal(JSON.parse(read("package.json")).scripts.test.includes("test/*.test.ts"), true);
+  });
+
+  it("Pulumi.yaml declares every scalar key with a description, and its defaults equal the schema's", () => {
+    const project = yaml.load(read("Pulumi.yaml")) as { name: string; config: Record<string, { type: string; default?: unknown; description: string }> };
+    assert.equal(project.name, "kupcake");
+    const defaults = validateConfig("dev", {}) as unknown as Record<string, unknown>;
+    const scalar = Object.keys(CONFIG_KEYS).filter((k) => !["images", "ports"].includes(k));
+    assert.deepEqual(Object.keys(project.config).sort(), scalar.sort());
+    for (const [k, v] of Object.entries(project.config)) {
+      assert.ok(v.description.length > 10, `${k} has a description`);
+      if (v.default !== undefined) assert.equal(v.default, defaults[k], `default of ${k}`);
+    }
+  });
+
+  it("README lists every stack output the program exports", async () => {
+    const readme = read("README.md");
+    const p = await plan({ challenger: true, challengerPrestatesUrl: "http://p/" });
+    for (const out of Object.keys(p.outputs)) assert.match(readme, new RegExp("`" + out + "(`|\\[\\])"), out);
+    for (const field of Object.keys((p.outputs.sequencers as object[])[0])) assert.match(readme, new RegExp("`" + field + "`"), `sequencers[].${field}`);
+  });
+});
