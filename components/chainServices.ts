@@ -19,7 +19,8 @@ export interface ChainServicesArgs {
   sequencer1: L2NodeEndpoints;
   /** L1 contract addresses (`DisputeGameFactoryProxy` is used). */
   addresses: pulumi.Input<Record<string, string>>;
-  images: { opBatcher: pulumi.Input<string>; opProposer: pulumi.Input<string>; opChallenger: pulumi.Input<string> };
+  /** Image id of a service, pulled on first use (only the services that are switched on). */
+  image: (service: "opBatcher" | "opProposer" | "opChallenger") => pulumi.Input<string>;
   /** Resources the services start after (the conductor cluster formation). */
   after?: pulumi.Resource[];
 }
@@ -54,12 +55,12 @@ export class ChainServices extends pulumi.ComponentResource {
         { parent: this, dependsOn: args.after },
       );
 
-    this.batcher = service("batcher", n.batcher, args.images.opBatcher, opBatcherCommand({ l1RpcUrl: args.l1RpcUrl, sequencers: args.sequencers, dataAvailability: cfg.dataAvailability }));
+    this.batcher = service("batcher", n.batcher, args.image("opBatcher"), opBatcherCommand({ l1RpcUrl: args.l1RpcUrl, sequencers: args.sequencers, dataAvailability: cfg.dataAvailability }));
     if (cfg.proposer) {
       this.proposer = service(
         "proposer",
         n.proposer,
-        args.images.opProposer,
+        args.image("opProposer"),
         dgf.apply((disputeGameFactory) => opProposerCommand({ l1RpcUrl: args.l1RpcUrl, sequencers: args.sequencers, disputeGameFactory })),
       );
     }
@@ -68,7 +69,7 @@ export class ChainServices extends pulumi.ComponentResource {
       this.challenger = service(
         "challenger",
         n.challenger,
-        args.images.opChallenger,
+        args.image("opChallenger"),
         dgf.apply((disputeGameFactory) =>
           opChallengerCommand({
             l1RpcUrl: args.l1RpcUrl,

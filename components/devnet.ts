@@ -72,7 +72,7 @@ export class Devnet extends pulumi.ComponentResource {
         sequencers: endpoints,
         sequencer1,
         addresses: l1.addresses,
-        images: { opBatcher: image("opBatcher"), opProposer: cfg.proposer ? image("opProposer") : "", opChallenger: cfg.challenger ? image("opChallenger") : "" },
+        image,
         after: conductor ? [conductor] : [sequencer1.konaNode],
       },
       { parent: this },
