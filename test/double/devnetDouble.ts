@@ -21,6 +21,8 @@ import { AddressInfo } from "node:net";
 
 interface Sequencer {
   index: number;
+  /** Wedged leader: neither catches up nor sequences. */
+  wedged?: boolean;
   /** Whether its containers run (false after `stopNode`). */
   up: boolean;
   active: boolean;
@@ -50,6 +52,13 @@ export interface DoubleOptions {
   batcher?: boolean;
   /** Conductors that start with a Raft port that does not answer yet (addServerAsVoter fails). */
   lateRaftPorts?: number[];
+  /**
+   * The known upstream wedge (optimism#22094/#22143): a newly elected leader lags the Raft head by
+   * a block and never starts sequencing.
+   */
+  wedgeNewLeader?: boolean;
+  /** Whether a restarted node comes back and follows (false: it never rejoins). */
+  rejoin?: boolean;
 }
 
 export type Handler = (params: unknown[]) => unknown;
@@ -116,6 +125,7 @@ export class DevnetDouble {
   }
   /** The drill's "docker start": the node comes back stopped and catches up over P2P. */
   startNode(i: number) {
+    if (this.opts.rejoin === false) return;
     this.seqs[i - 1].up = true;
   }
   setConductorUp(i: number, up: boolean) {
@@ -139,7 +149,7 @@ export class DevnetDouble {
     if (producer) producer.unsafe++;
     const head = this.head();
     for (const s of this.seqs) {
-      if (!s.up) continue;
+      if (!s.up || s.wedged) continue;
       s.unsafe = Math.max(s.unsafe, head); // gossip
       if (this.opts.batcher !== false && this.l1Block % 3 === 0) s.safe = Math.max(s.safe, s.unsafe - 2);
     }
@@ -156,7 +166,14 @@ export class DevnetDouble {
         const upVoters = voters.filter((c) => c.up);
         if (upVoters.length * 2 > this.voters.length) {
           const next = upVoters.find((c) => this.healthy(c));
-          if (next) this.leader = next.id;
+          if (next) {
+            this.leader = next.id;
+            if (this.opts.wedgeNewLeader) {
+              const s = this.seqs[next.index - 1];
+              s.wedged = true;
+              s.unsafe = Math.max(0, head - 1);
+            }
+          }
           else this.electionCountdown = 1;
         } else this.electionCountdown = 1;
       }
@@ -166,7 +183,7 @@ export class DevnetDouble {
       if (!c.up || c.paused) continue;
       const s = this.seqs[c.index - 1];
       const isLeader = this.leader === c.id;
-      if (isLeader && this.healthy(c) && !s.active && s.up) s.active = true;
+      if (isLeader && this.healthy(c) && !s.active && s.up && !s.wedged) s.active = true;
       if (!isLeader && s.active) s.active = false;
     }
   }
@@ -196,7 +213,7 @@ export class DevnetDouble {
       if (kind === "l1") return reply({ result: this.l1(method) });
       if (kind === "reth") {
         if (!this.seqs[i - 1]?.up) return down();
-        return reply({ result: this.reth(i, method) });
+        return reply({ result: this.reth(i, method, params) });
       }
       if (kind === "kona") {
         if (!this.seqs[i - 1]?.up) return down();
@@ -219,8 +236,12 @@ export class DevnetDouble {
     throw notFound(method);
   }
 
-  private reth(i: number, method: string) {
+  private reth(i: number, method: string, params: unknown[]) {
     if (method === "eth_blockNumber") return "0x" + this.seqs[i - 1].unsafe.toString(16);
+    if (method === "eth_getBlockByNumber") {
+      const n = Number.parseInt(String(params[0]), 16);
+      return n <= this.seqs[i - 1].unsafe ? { number: "0x" + n.toString(16), hash: "0x" + n.toString(16).padStart(64, "0") } : null;
+    }
     if (method === "eth_chainId") return "0x385";
     throw notFound(method);
   }

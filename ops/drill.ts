@@ -1,0 +1,226 @@
+import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
+import { NodeEndpoint } from "./endpoints";
+
+/**
+ * The failover drill: the seed's "Testing Failover" steps, measured. Per round: find the leader,
+ * stop its op-reth and kona-node, wait for a new leader and its first block, check that no block
+ * the network had seen was lost or reorged, start the old node, wait until it follows as a follower.
+ */
+
+/** Stops and starts containers (Docker in real life, the JSON-RPC double in tests). */
+export interface DrillControl {
+  stop(containers: string[]): Promise<void>;
+  start(containers: string[]): Promise<void>;
+}
+
+export interface DrillOptions {
+  /** Budget of each waiting step. */
+  stepTimeoutMs: number;
+  pollMs: number;
+  /**
+   * How long an elected leader may go without producing a block before the drill calls it wedged
+   * (the known failure where a new leader lags the Raft head and never resumes).
+   */
+  wedgeMs: number;
+  /** Progress lines for people. */
+  log?: (line: string) => void;
+}
+
+export interface RoundReport {
+  round: number;
+  oldLeader?: number;
+  newLeader?: number;
+  /** Stop of the old leader -> another conductor reports leadership. */
+  electionMs?: number;
+  /** Stop of the old leader -> the new leader's first new block. */
+  firstBlockMs?: number;
+  /** Blocks the network had seen before the stop that are missing or different afterwards (must be 0). */
+  gapBlocks?: number;
+  /** Start of the old node -> it follows the head as a non-leader. */
+  rejoinMs?: number;
+  passed: boolean;
+  failure?: string;
+  /** Set when the failure is the known "new leader lags the Raft head" wedge. */
+  wedged?: boolean;
+}
+
+class DrillFailure extends Error {
+  constructor(
+    message: string,
+    readonly wedged = false,
+  ) {
+    super(message);
+  }
+}
+
+const blockNumber = (s: NodeEndpoint) => rpcCall<string>(s.rpc, "eth_blockNumber").then(hexToNumber);
+const blockHash = (s: NodeEndpoint, n: number) =>
+  rpcCall<{ hash: string } | null>(s.rpc, "eth_getBlockByNumber", ["0x" + n.toString(16), false]).then((b) => b?.hash);
+const isLeader = (s: NodeEndpoint) => rpcCall<boolean>(s.conductorRpc!, "conductor_leader");
+const isActive = (s: NodeEndpoint) => rpcCall<boolean>(s.kona, "admin_sequencerActive");
+const name = (s: NodeEndpoint) => `sequencer-${s.index}`;
+
+/** Last answer of each conductor, for failure messages. */
+const answers = new Map<string, string>();
+
+async function leaders(seqs: NodeEndpoint[]): Promise<NodeEndpoint[]> {
+  const out: NodeEndpoint[] = [];
+  for (const s of seqs) {
+    const leader = await isLeader(s).catch((e: Error) => {
+      answers.set(name(s), (e as { answer?: string }).answer ?? e.message);
+      return false;
+    });
+    if (leader) out.push(s);
+    if (leader || !answers.has(name(s)) || !answers.get(name(s))!.startsWith("no answer")) answers.set(name(s), `leader=${leader}`);
+  }
+  return out;
+}
+const seen = (seqs: NodeEndpoint[]) => seqs.map((s) => `${name(s)} ${answers.get(name(s)) ?? "?"}`).join(", ");
+
+/** Polls `probe` until it returns a value; on timeout throws `onTimeout()` (evaluated then, so it can say what it saw). */
+async function until<T>(probe: () => Promise<T | undefined>, o: DrillOptions, onTimeout: () => string | DrillFailure): Promise<T> {
+  const deadline = Date.now() + o.stepTimeoutMs;
+  for (;;) {
+    // Transport errors mean "not yet"; a DrillFailure (the wedge) ends the step at once.
+    const v = await probe().catch((e) => {
+      if (e instanceof DrillFailure) throw e;
+      return undefined;
+    });
+    if (v !== undefined) return v;
+    if (Date.now() >= deadline) {
+      const f = onTimeout();
+      throw typeof f === "string" ? new DrillFailure(f) : f;
+    }
+    await sleep(o.pollMs);
+  }
+}
+
+/** How many recent blocks the gap check compares. */
+const GAP_WINDOW = 5;
+
+export async function failoverRound(round: number, seqs: NodeEndpoint[], control: DrillControl, o: DrillOptions): Promise<RoundReport> {
+  const log = o.log ?? (() => {});
+  const report: RoundReport = { round, passed: false };
+  if (seqs.length < 2 || seqs.some((s) => !s.conductorRpc)) {
+    return { ...report, failure: "the drill needs a stack with at least two sequencers (op-conductor); set kupcake:sequencerCount >= 2" };
+  }
+  const t0 = Date.now();
+  const at = () => `[+${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`;
+  try {
+    const old = await until(
+      async () => {
+        const l = await leaders(seqs);
+        return l.length === 1 ? l[0] : undefined;
+      },
+      o,
+      () => `no single Raft leader among the conductors (${seen(seqs)}); is the stack up and formed? (npm run up)`,
+    );
+    report.oldLeader = old.index;
+    const observer = seqs.find((s) => s !== old)!;
+    const seenHead = await blockNumber(observer);
+    const window = Array.from({ length: Math.min(GAP_WINDOW, seenHead + 1) }, (_, j) => seenHead - j);
+    const seenHashes = new Map(await Promise.all(window.map(async (n) => [n, await blockHash(observer, n)] as const)));
+    log(`${at()} leader is ${name(old)}; ${name(observer)} has seen block ${seenHead}`);
+
+    const stoppedAt = Date.now();
+    await control.stop([old.opReth, old.konaNode]);
+    log(`${at()} stopped ${old.opReth} and ${old.konaNode}`);
+
+    const others = seqs.filter((s) => s !== old);
+    const next = await until(
+      async () => (await leaders(others))[0],
+      o,
+      () => `no new leader within ${o.stepTimeoutMs / 1000}s after stopping ${name(old)} (${seen(others)})`,
+    );
+    report.newLeader = next.index;
+    report.electionMs = Date.now() - stoppedAt;
+    log(`${at()} ${name(next)} won the election after ${(report.electionMs / 1000).toFixed(1)}s`);
+
+    const electedAt = Date.now();
+    let lastHead = await blockNumber(next).catch(() => -1);
+    const firstNew = await until(
+      async () => {
+        lastHead = await blockNumber(next);
+        if (lastHead > seenHead) return lastHead;
+        if (Date.now() - electedAt > o.wedgeMs) {
+          const active = await isActive(next).catch(() => false);
+          throw new DrillFailure(
+            `${name(next)} is leader but ${active ? "produces no block" : "never started sequencing"}: its head ${lastHead} lags the head the network saw (${seenHead}) ` +
+              `for ${(o.wedgeMs / 1000).toFixed(0)}s. This is the known wedge where a new leader lags the Raft head and never resumes ` +
+              `(ethereum-optimism/optimism#22094, #22143). Recover: restart ${next.konaNode}, or transfer leadership with conductor_transferLeader.`,
+            true,
+          );
+        }
+        return undefined;
+      },
+      { ...o, stepTimeoutMs: Math.max(o.stepTimeoutMs, o.wedgeMs + o.pollMs) },
+      () => `${name(next)} produced no block past ${seenHead} (head ${lastHead})`,
+    );
+    report.firstBlockMs = Date.now() - stoppedAt;
+    log(`${at()} ${name(next)} produced block ${firstNew}, ${(report.firstBlockMs / 1000).toFixed(1)}s after the stop`);
+
+    let gap = 0;
+    for (const [n, hash] of seenHashes) if ((await blockHash(next, n)) !== hash) gap++;
+    report.gapBlocks = gap;
+    log(`${at()} unsafe-head gap: ${gap} of the last ${seenHashes.size} seen blocks lost or reorged`);
+
+    const startedAt = Date.now();
+    await control.start([old.opReth, old.konaNode]);
+    log(`${at()} started ${old.opReth} and ${old.konaNode}`);
+    let oldHead = -1;
+    let target = 0;
+    await until(
+      async () => {
+        target = await blockNumber(next);
+        oldHead = await blockNumber(old);
+        const follower = !(await isLeader(old)) && !(await isActive(old));
+        return follower && oldHead >= target - 1 && oldHead > firstNew ? true : undefined;
+      },
+      o,
+      () => `${name(old)} did not rejoin as follower within ${o.stepTimeoutMs / 1000}s (its head ${oldHead}, the leader's ${target})`,
+    );
+    report.rejoinMs = Date.now() - startedAt;
+    log(`${at()} ${name(old)} follows as follower at block ${oldHead}, ${(report.rejoinMs / 1000).toFixed(1)}s after its start`);
+    if (gap > 0) throw new DrillFailure(`${gap} block(s) seen before the failover were lost or reorged`);
+    report.passed = true;
+  } catch (e) {
+    report.failure = (e as Error).message;
+    report.wedged = e instanceof DrillFailure ? e.wedged : false;
+  }
+  return report;
+}
+
+/** min / median / max of the rounds that measured `key`. */
+export function summarize(reports: RoundReport[], key: "electionMs" | "firstBlockMs" | "gapBlocks" | "rejoinMs") {
+  const v = reports.map((r) => r[key]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const mid = Math.floor(v.length / 2);
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { min: v[0], median, max: v[v.length - 1] };
+}
+
+const secs = (ms?: number) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)}s`);
+
+/** The people's table: one line per round, then min/median/max over the rounds. */
+export function drillTable(reports: RoundReport[]): string {
+  const rows = [["round", "leader", "election", "first block", "gap", "rejoin", "result"]];
+  for (const r of reports) {
+    rows.push([
+      String(r.round),
+      r.oldLeader ? `${r.oldLeader} -> ${r.newLeader ?? "?"}` : "-",
+      secs(r.electionMs),
+      secs(r.firstBlockMs),
+      r.gapBlocks === undefined ? "-" : String(r.gapBlocks),
+      secs(r.rejoinMs),
+      r.passed ? "PASS" : r.wedged ? "FAIL (wedged)" : "FAIL",
+    ]);
+  }
+  if (reports.length > 1) {
+    for (const stat of ["min", "median", "max"] as const) {
+      const s = (k: "electionMs" | "firstBlockMs" | "gapBlocks" | "rejoinMs") => summarize(reports, k)?.[stat];
+      rows.push([stat, "", secs(s("electionMs")), secs(s("firstBlockMs")), s("gapBlocks") === undefined ? "-" : String(s("gapBlocks")), secs(s("rejoinMs")), ""]);
+    }
+  }
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd()).join("\n");
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
+import { DrillControl, DrillOptions, drillTable, failoverRound, summarize } from "../ops/drill";
+import { NodeEndpoint } from "../ops/endpoints";
+import { DevnetDouble, DoubleOptions } from "./double/devnetDouble";
+
+const FAST = { timeoutMs: 3000, pollMs: 10 };
+
+async function cluster(opts: Partial<DoubleOptions> = {}) {
+  const d = await new DevnetDouble({ sequencers: 3, conductors: true, tickMs: 20, ...opts }).start();
+  const refs = d.conds.map((c) => ({ serverId: c.id, raftAddr: c.addr, rpcUrl: d.conductorUrl(c.index) }));
+  await bootstrapCluster({ conductor: refs[0], konaRpcUrl: d.konaUrl(1), ...FAST });
+  for (let i = 1; i < refs.length; i++) await joinCluster({ member: refs[i], anchors: refs.slice(0, i), ...FAST });
+  const seqs: NodeEndpoint[] = d.seqs.map((s) => ({
+    role: "sequencer",
+    index: s.index,
+    opReth: `kup-op-reth-sequencer-${s.index}`,
+    konaNode: `kup-kona-node-sequencer-${s.index}`,
+    rpc: d.rethUrl(s.index),
+    kona: d.konaUrl(s.index),
+    conductorRpc: d.conductorUrl(s.index),
+  }));
+  const index = (container: string) => Number(container.split("-").pop());
+  const control: DrillControl = {
+    stop: async (cs) => cs.forEach((c) => d.stopNode(index(c))),
+    start: async (cs) => cs.forEach((c) => d.startNode(index(c))),
+  };
+  return { d, seqs, control };
+}
+
+const OPTS: DrillOptions = { stepTimeoutMs: 3000, pollMs: 10, wedgeMs: 800 };
+
+describe("failover drill against scripted timelines", () => {
+  it("fast election: passes, measures each phase, no gap, old leader rejoins", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1 });
+    try {
+      const lines: string[] = [];
+      const r = await failoverRound(1, seqs, control, { ...OPTS, log: (l) => lines.push(l) });
+      assert.equal(r.passed, true, r.failure);
+      assert.equal(r.oldLeader, 1);
+      assert.equal(r.newLeader, 2);
+      assert.equal(r.gapBlocks, 0);
+      assert.ok(r.electionMs! >= 0 && r.firstBlockMs! >= r.electionMs! && r.rejoinMs! >= 0);
+      assert.match(lines.join("\n"), /leader is sequencer-1[\s\S]*stopped kup-op-reth-sequencer-1[\s\S]*sequencer-2 won the election[\s\S]*produced block[\s\S]*gap: 0[\s\S]*follows as follower/);
+      assert.equal(d.seqs[0].active, false, "the old leader came back as follower");
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("slow election: the election time shows the delay", async () => {
+    const fast = await cluster({ electionTicks: 1 });
+    const slow = await cluster({ electionTicks: 25 });
+    try {
+      const [a, b] = await Promise.all([failoverRound(1, fast.seqs, fast.control, OPTS), failoverRound(1, slow.seqs, slow.control, OPTS)]);
+      assert.ok(a.passed && b.passed, `${a.failure} ${b.failure}`);
+      assert.ok(b.electionMs! >= 25 * 20 * 0.8, `slow election measured ${b.electionMs} ms`);
+      assert.ok(b.electionMs! > a.electionMs!);
+    } finally {
+      await Promise.all([fast.d.stop(), slow.d.stop()]);
+    }
+  });
+
+  it("lagging new leader: detected and named as the known wedge instead of waiting forever", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1, wedgeNewLeader: true });
+    try {
+      const started = Date.now();
+      const r = await failoverRound(1, seqs, control, OPTS);
+      assert.equal(r.passed, false);
+      assert.equal(r.wedged, true);
+      assert.match(r.failure!, /sequencer-2 is leader but never started sequencing: its head \d+ lags the head the network saw \(\d+\)/);
+      assert.match(r.failure!, /optimism#22094, #22143/);
+      assert.ok(Date.now() - started < OPTS.stepTimeoutMs + 2000, "it gave up after the wedge window");
+      assert.match(drillTable([r]), /FAIL \(wedged\)/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("old leader never rejoining: fails with what it saw", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1, rejoin: false });
+    try {
+      const r = await failoverRound(1, seqs, control, { ...OPTS, stepTimeoutMs: 500 });
+      assert.equal(r.passed, false);
+      assert.equal(r.wedged, false);
+      assert.ok(r.firstBlockMs !== undefined, "the failover itself was measured");
+      assert.match(r.failure!, /sequencer-1 did not rejoin as follower within 0.5s \(its head -1, the leader's \d+\)/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("two sequencers cannot fail over: the drill says why", async () => {
+    const d = await new DevnetDouble({ sequencers: 2, conductors: true, electionTicks: 1 }).start();
+    try {
+      const refs = d.conds.map((c) => ({ serverId: c.id, raftAddr: c.addr, rpcUrl: d.conductorUrl(c.index) }));
+      await bootstrapCluster({ conductor: refs[0], konaRpcUrl: d.konaUrl(1), ...FAST });
+      await joinCluster({ member: refs[1], anchors: [refs[0]], ...FAST });
+      // Raft has 2 voters; stopping sequencer 1's node leaves conductor 1 up, so a majority remains.
+      const seqs: NodeEndpoint[] = [1, 2].map((i) => ({ role: "sequencer", index: i, opReth: `r-${i}`, konaNode: `k-${i}`, rpc: d.rethUrl(i), kona: d.konaUrl(i), conductorRpc: d.conductorUrl(i) }));
+      const r = await failoverRound(1, seqs, { stop: async () => d.stopNode(1), start: async () => d.startNode(1) }, OPTS);
+      assert.equal(r.passed, true, r.failure);
+      const single = await failoverRound(1, [seqs[0]], { stop: async () => {}, start: async () => {} }, OPTS);
+      assert.match(single.failure!, /needs a stack with at least two sequencers/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("rounds: min, median and max over the measured rounds", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1 });
+    try {
+      const reports = [];
+      for (let round = 1; round <= 3; round++) reports.push(await failoverRound(round, seqs, control, OPTS));
+      assert.ok(reports.every((r) => r.passed), reports.map((r) => r.failure).join("; "));
+      assert.deepEqual(reports.map((r) => `${r.oldLeader}->${r.newLeader}`), ["1->2", "2->1", "1->2"]);
+      const s = summarize(reports, "electionMs")!;
+      assert.ok(s.min <= s.median && s.median <= s.max);
+      const table = drillTable(reports);
+      assert.match(table, /^round\s+leader\s+election\s+first block\s+gap\s+rejoin\s+result/);
+      assert.match(table, /\nmin\s+\d+\.\ds\s+\d+\.\ds\s+0\s+\d+\.\ds/);
+      assert.match(table, /\nmedian /);
+      assert.match(table, /\nmax /);
+    } finally {
+      await d.stop();
+    }
+  });
+});
