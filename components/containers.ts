@@ -1,13 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Docker labels on every container and volume, so `docker ps --filter label=...` finds them. */
-export const LABEL = {
-  network: "kupcake.network",
-  role: "kupcake.role",
-  index: "kupcake.index",
-  service: "kupcake.service",
-} as const;
+import { LABEL } from "./labels";
+
+export { LABEL };
 
 export interface LabelSpec {
   network: string;

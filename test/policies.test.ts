@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ROLES } from "../components/accounts";
+import type { Plan } from "../plan/run";
+import {
+  RESOURCE_POLICIES, STACK_POLICIES, chainDataOnNamedVolumes, conductorTopology, hostPortsUnique, imagesPinned, longRunningResilience,
+  noHostAccess, noPlaintextSecrets, oddSequencerCount, portsBindAllowed, unpinnedReason, validatorsWithoutSignerKey,
+} from "../policies/rules";
+import { plan } from "./helpers/plan";
+
+class NotApplicable extends Error {}
+const opts = { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } };
+const isType = (t: string) => (cls: { __pulumiType?: string }) => cls?.__pulumiType === t;
+
+/** Fake ResourceValidationArgs, as the pulumi-policy SDK's own tests build them. */
+function resourceArgs(type: string, props: Record<string, unknown>, config: object = {}, name = "x"): ResourceValidationArgs {
+  return {
+    type, props, urn: `urn:pulumi:dev::kupcake::${type}::${name}`, name, opts, stackTags: new Map(),
+    isType: isType(type) as never, asType: ((c: never) => (isType(type)(c) ? props : undefined)) as never,
+    getConfig: <T extends object>() => config as T,
+    notApplicable: (r?: string) => { throw new NotApplicable(r); },
+  } as ResourceValidationArgs;
+}
+
+function policyResource(type: string, props: Record<string, unknown>, name: string, dependencies: PolicyResource[] = []): PolicyResource {
+  return { type, props, urn: `urn:pulumi:dev::kupcake::${type}::${name}`, name, opts, dependencies, propertyDependencies: {}, isType: isType(type) as never, asType: (() => props) as never } as PolicyResource;
+}
+
+function stackArgs(resources: PolicyResource[], config: object = {}): StackValidationArgs {
+  return { resources, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable: (r?: string) => { throw new NotApplicable(r); } } as StackValidationArgs;
+}
+
+async function runResource(p: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<string[]> {
+  const out: string[] = [];
+  const vs = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource!];
+  for (const v of vs) {
+    try { await v(args, (m) => out.push(m)); } catch (e) { if (!(e instanceof NotApplicable)) throw e; }
+  }
+  return out;
+}
+async function runStack(p: StackValidationPolicy, args: StackValidationArgs): Promise<string[]> {
+  const out: string[] = [];
+  await p.validateStack(args, (m) => out.push(m));
+  return out;
+}
+
+const C = "docker:index/container:Container";
+const labels = (role: string, service: string) => [{ label: "kupcake.role", value: role }, { label: "kupcake.service", value: service }];
+const good = { name: "kup-dev-op-reth-sequencer-1", image: "x.io/op-reth:v2.4.1", restart: "unless-stopped", destroyGraceSeconds: 30, ports: [{ external: 9545, internal: 8545, ip: "127.0.0.1" }], mounts: [{ type: "volume", source: "kup-dev-op-reth-sequencer-1-data", target: "/data" }], labels: labels("sequencer", "op-reth") };
+
+describe("each policy: a violating and a complying input", () => {
+  it("images-pinned", async () => {
+    assert.deepEqual(await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "prom/prometheus:v3.5.0" })), []);
+    assert.deepEqual(await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "x.io/op-reth@sha256:" + "a".repeat(64) })), []);
+    assert.match((await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "grafana/grafana:latest" })))[0], /moving tag `latest`/);
+    assert.match((await runResource(imagesPinned, resourceArgs(C, { image: "x.io/kona-node:develop" })))[0], /moving tag `develop`/);
+    assert.match(unpinnedReason("localhost:5000/op-reth")!, /no tag/);
+    assert.equal(unpinnedReason("localhost:5000/op-reth:v1"), undefined);
+  });
+  it("ports-bind-allowed (with per-stack config)", async () => {
+    assert.deepEqual(await runResource(portsBindAllowed, resourceArgs(C, good)), []);
+    const wide = { ...good, ports: [{ external: 9545, ip: "0.0.0.0" }] };
+    assert.match((await runResource(portsBindAllowed, resourceArgs(C, wide)))[0], /publishes port 9545 on 0.0.0.0 \(allowed: 127.0.0.1\)/);
+    assert.deepEqual(await runResource(portsBindAllowed, resourceArgs(C, wide, { allowedIps: ["0.0.0.0"] })), []);
+    assert.equal((await runResource(portsBindAllowed, resourceArgs(C, { ...good, ports: [{ external: 1 }] }))).length, 1, "a missing ip means 0.0.0.0");
+  });
+  it("host-ports-unique", async () => {
+    const a = policyResource(C, good, "a");
+    const b = policyResource(C, { ...good, name: "other", ports: [{ external: 9546, ip: "127.0.0.1" }] }, "b");
+    assert.deepEqual(await runStack(hostPortsUnique, stackArgs([a, b])), []);
+    const clash = policyResource(C, { ...good, name: "clash" }, "c");
+    assert.match((await runStack(hostPortsUnique, stackArgs([a, clash])))[0], /127.0.0.1:9545 is published by kup-dev-op-reth-sequencer-1 and clash/);
+  });
+  it("no-host-access", async () => {
+    assert.deepEqual(await runResource(noHostAccess, resourceArgs(C, good)), []);
+    const bad = { ...good, privileged: true, networkMode: "host", mounts: [{ type: "bind", source: "/var/run/docker.sock", target: "/s" }], volumes: [{ hostPath: "/", containerPath: "/host" }] };
+    const v = await runResource(noHostAccess, resourceArgs(C, bad));
+    assert.equal(v.length, 4);
+    assert.match(v.join("\n"), /privileged[\s\S]*host network[\s\S]*Docker socket[\s\S]*host root/);
+  });
+  it("long-running-resilience (jobs exempt)", async () => {
+    assert.deepEqual(await runResource(longRunningResilience, resourceArgs(C, good)), []);
+    assert.equal((await runResource(longRunningResilience, resourceArgs(C, { ...good, restart: undefined, destroyGraceSeconds: undefined }))).length, 2);
+    assert.deepEqual(await runResource(longRunningResilience, resourceArgs(C, { name: "job", attach: true, mustRun: false, restart: "no" })), []);
+  });
+  it("chain-data-on-named-volumes", async () => {
+    assert.deepEqual(await runResource(chainDataOnNamedVolumes, resourceArgs(C, good)), []);
+    assert.match((await runResource(chainDataOnNamedVolumes, resourceArgs(C, { ...good, mounts: [{ type: "bind", source: "/tmp/x", target: "/data" }] })))[0], /op-reth data at \/data without a named volume/);
+    const raft = { ...good, labels: labels("conductor", "op-conductor"), mounts: [] };
+    assert.equal((await runResource(chainDataOnNamedVolumes, resourceArgs(C, raft))).length, 1);
+  });
+  it("conductor-topology and odd-sequencer-count (advisory)", async () => {
+    const seq = (i: number) => policyResource(C, { ...good, name: `s${i}` }, `s${i}`);
+    const cond = (i: number, boot: boolean) => policyResource(C, { name: `c${i}`, labels: labels("conductor", "op-conductor"), command: ["op-conductor", ...(boot ? ["--raft.bootstrap"] : [])] }, `c${i}`);
+    assert.deepEqual(await runStack(conductorTopology, stackArgs([seq(1), seq(2), seq(3), cond(1, true), cond(2, false), cond(3, false)])), []);
+    assert.match((await runStack(conductorTopology, stackArgs([seq(1), seq(2), cond(1, true)])))[0], /2 sequencers but 1 conductors/);
+    assert.match((await runStack(conductorTopology, stackArgs([seq(1), seq(2), cond(1, true), cond(2, true)])))[0], /2 conductors run --raft.bootstrap/);
+    assert.equal(oddSequencerCount.enforcementLevel, "advisory");
+    assert.match((await runStack(oddSequencerCount, stackArgs([seq(1), seq(2)])))[0], /2 sequencers: a cluster of 2 tolerates 0 conductor failure/);
+    assert.deepEqual(await runStack(oddSequencerCount, stackArgs([seq(1), seq(2), seq(3)])), []);
+  });
+  it("no-plaintext-secrets: dev keys allowed, other literals and non-random secrets rejected", async () => {
+    const random = policyResource("random:index/randomBytes:RandomBytes", { length: 32 }, "jwt");
+    const ok = policyResource(C, { ...good, command: ["--private-key", ROLES.batcher.privateKey], uploads: [{ file: "/run/kupcake/jwt.hex", content: "[secret]" }] }, "ok", [random]);
+    assert.deepEqual(await runStack(noPlaintextSecrets, stackArgs([random, ok])), []);
+    const literal = policyResource(C, { ...good, command: ["--p2p-secret-key-hex", "ab".repeat(32)] }, "lit");
+    assert.match((await runStack(noPlaintextSecrets, stackArgs([literal])))[0], /32-byte hex literal abababab/);
+    const unsourced = policyResource(C, { ...good, uploads: [{ file: "/run/kupcake/jwt.hex", content: "[secret]" }] }, "u");
+    assert.match((await runStack(noPlaintextSecrets, stackArgs([unsourced])))[0], /does not come from a @pulumi\/random resource/);
+    const grafana = policyResource(C, { name: "g", envs: ["GF_SECURITY_ADMIN_PASSWORD=admin"] }, "g");
+    assert.match((await runStack(noPlaintextSecrets, stackArgs([grafana]))).join("\n"), /default Grafana password/);
+  });
+  it("validators-without-signer-key", async () => {
+    const seqKona = { ...good, labels: labels("sequencer", "kona-node"), command: ["--p2p.sequencer.key", ROLES.unsafeBlockSigner.privateKey.slice(2)] };
+    assert.deepEqual(await runResource(validatorsWithoutSignerKey, resourceArgs(C, seqKona)), []);
+    const leaky = { ...seqKona, labels: labels("validator", "kona-node") };
+    assert.match((await runResource(validatorsWithoutSignerKey, resourceArgs(C, leaky)))[0], /\(validator\) holds the unsafe-block signer key/);
+  });
+  it("every policy has a name, a description that says how to fix, and an enforcement level", () => {
+    for (const p of [...RESOURCE_POLICIES, ...STACK_POLICIES]) {
+      assert.match(p.name, /^[a-z-]+$/);
+      assert.match(p.description, /Fix: /);
+      assert.ok(p.enforcementLevel);
+    }
+  });
+});
+
+/** Runs the whole pack over a plan's resources, the way the CLI hands them over. */
+async function runPack(p: Plan, config: Record<string, object> = {}) {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const r of p.resources) byUrn.set(r.urn, policyResource(r.type, r.inputs, r.name));
+  for (const r of p.resources) byUrn.get(r.urn)!.dependencies = r.dependencies.map((d) => byUrn.get(d)!).filter(Boolean);
+  const violations: { policy: string; level: string; message: string }[] = [];
+  for (const pol of RESOURCE_POLICIES) {
+    for (const r of p.resources) {
+      for (const m of await runResource(pol, resourceArgs(r.type, r.inputs, config[pol.name] ?? {}, r.name))) violations.push({ policy: pol.name, level: pol.enforcementLevel!, message: m });
+    }
+  }
+  for (const pol of STACK_POLICIES) {
+    for (const m of await runStack(pol, stackArgs([...byUrn.values()], config[pol.name] ?? {}))) violations.push({ policy: pol.name, level: pol.enforcementLevel!, message: m });
+  }
+  return violations;
+}
+
+describe("the pack over the real plans", () => {
+  for (const [stack, sets] of [["dev", {}], ["single-sequencer", {}], ["multi-sequencer", {}], ["dev", { challenger: true, challengerPrestatesUrl: "http://prestates:8080/" }]] as const) {
+    it(`${stack} ${JSON.stringify(sets)}: no mandatory violation`, async () => {
+      const v = await runPack(await plan(sets, stack));
+      assert.deepEqual(v.filter((x) => x.level === "mandatory"), []);
+    });
+  }
+  it("the default stack (2 sequencers) gets the advisory about quorum", async () => {
+    const v = await runPack(await plan());
+    assert.deepEqual(v.map((x) => `${x.level} ${x.policy}`), ["advisory odd-sequencer-count"]);
+  });
+  it("a deliberately bad config is caught: image tag latest, bind 0.0.0.0", async () => {
+    const v = await runPack(await plan({ "images.grafana": "grafana/grafana:latest", bindAddress: "0.0.0.0" }));
+    const mandatory = v.filter((x) => x.level === "mandatory");
+    assert.ok(mandatory.some((x) => x.policy === "images-pinned" && /grafana\/grafana:latest uses the moving tag `latest`/.test(x.message)));
+    assert.ok(mandatory.some((x) => x.policy === "ports-bind-allowed" && /on 0.0.0.0/.test(x.message)));
+  });
+});
