@@ -82,7 +82,7 @@ const block = (url: string, n: number | "latest") =>
 
 describe("the L1 start command with the real Anvil", () => {
   it("pins the foundry image to the release of the npm Anvil the tests run", () => {
-    const npmVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/@foundry-rs/anvil/package.json"), "utf8")).version;
+    const npmVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/package.json"), "utf8")).version;
     assert.equal(DEFAULT_IMAGES.anvil, `ghcr.io/foundry-rs/foundry:v${npmVersion}`);
   });
 
