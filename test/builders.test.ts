@@ -154,14 +154,14 @@ describe("L2 nodes", () => {
 
 describe("op-conductor", () => {
   const args = { serverId: "sequencer-2", containerName: "kup-op-conductor-2", bootstrap: false, nodeRpc: "http://k:7545", executionRpc: "http://r:8545", l2BlockTime: 2 };
-  it("binds all interfaces and advertises its container name; bootstraps only when asked; starts paused", () => {
+  it("binds all interfaces and advertises its container name; bootstraps only when asked; never starts paused", () => {
     const c = opConductorCommand(args);
     assert.equal(c[0], "op-conductor");
     assert.equal(after(c, "--consensus.addr"), "0.0.0.0");
     assert.equal(after(c, "--consensus.advertised"), "kup-op-conductor-2:50050");
     assert.equal(after(c, "--raft.server.id"), "sequencer-2");
     assert.ok(!c.includes("--raft.bootstrap"));
-    assert.ok(c.includes("--paused"));
+    assert.ok(!c.includes("--paused"), "a restarted conductor must run its control loop without a resume call");
     assert.ok(opConductorCommand({ ...args, bootstrap: true }).includes("--raft.bootstrap"));
   });
   it("derives health-check timing from the L2 block time", () => {

@@ -48,6 +48,20 @@ describe("readiness: `pulumi up` ends when the devnet is live", () => {
     }
   });
 
+  it("after every container restarts, the cluster re-forms from its Raft state with one active sequencer, no resume needed", async () => {
+    const d = await formedCluster(3);
+    try {
+      d.restartAll();
+      const resumes = d.calls.filter((c) => c.method === "conductor_resume").length;
+      const r = await checkReadiness(inputs(d, true));
+      assert.ok(r.leader);
+      assert.equal(r.activeSequencer, r.leader);
+      assert.equal(d.calls.filter((c) => c.method === "conductor_resume").length, resumes);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("fails naming the check and what it saw: wrong L1", async () => {
     const d = await new DevnetDouble({ sequencers: 1, conductors: false, l1ChainId: 1234 }).start();
     try {

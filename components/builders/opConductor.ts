@@ -29,9 +29,12 @@ export function conductorHealthTiming(l2BlockTime: number) {
 }
 
 /**
- * op-conductor's command. Every conductor starts `--paused`: the cluster formation resumes them
- * once the Raft cluster has all voters and the leader sequences. `--consensus.addr 0.0.0.0` binds
- * all interfaces, so `--consensus.advertised` must name the container (Raft refuses 0.0.0.0).
+ * op-conductor's command. No `--paused`: conductor 1 pauses itself when it really bootstraps a
+ * fresh cluster (the formation resumes it after starting the first block), followers outside the
+ * cluster do nothing until they are added, and after any restart every conductor's control loop
+ * runs at once, so the cluster re-forms from its Raft volumes and the leader resumes sequencing
+ * without anyone calling `conductor_resume`. `--consensus.addr 0.0.0.0` binds all interfaces, so
+ * `--consensus.advertised` must name the container (Raft refuses to advertise 0.0.0.0).
  */
 export function opConductorCommand(a: OpConductorArgs): string[] {
   const p = CONTAINER_PORTS;
@@ -44,7 +47,6 @@ export function opConductorCommand(a: OpConductorArgs): string[] {
     "--raft.server.id", a.serverId,
     "--raft.storage.dir", RAFT_DIR,
     ...(a.bootstrap ? ["--raft.bootstrap"] : []),
-    "--paused",
     "--node.rpc", a.nodeRpc,
     "--execution.rpc", a.executionRpc,
     "--rollup.config", `${ARTIFACTS_MOUNT}/${ARTIFACT_FILES.rollup}`,

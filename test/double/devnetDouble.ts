@@ -88,7 +88,8 @@ export class DevnetDouble {
       safe: 0,
     }));
     this.conds = opts.conductors
-      ? this.seqs.map((s) => ({ index: s.index, id: `sequencer-${s.index}`, addr: `kup-op-conductor-${s.index}:50050`, up: true, paused: true, member: false }))
+      ? // Started without --paused: only conductor 1 pauses itself, when it bootstraps (below).
+        this.seqs.map((s) => ({ index: s.index, id: `sequencer-${s.index}`, addr: `kup-op-conductor-${s.index}:50050`, up: true, paused: s.index === 1, member: false }))
       : [];
     this.lateRaft = new Set(opts.lateRaftPorts ?? []);
     if (this.conds.length > 0) {
@@ -128,6 +129,25 @@ export class DevnetDouble {
     if (this.opts.rejoin === false) return;
     this.seqs[i - 1].up = true;
   }
+  /**
+   * Every container stopped and started again (`npm run stop` / `start`, a daemon restart, a
+   * reboot): sequencers come back stopped (`--sequencer.stopped`), conductors come back unpaused
+   * with their Raft state (bootstrap is skipped on existing state, so nothing pauses), and Raft
+   * elects a leader again.
+   */
+  restartAll() {
+    for (const s of this.seqs) {
+      s.up = true;
+      s.active = false;
+    }
+    for (const c of this.conds) {
+      c.up = true;
+      c.paused = false;
+    }
+    this.leader = null;
+    this.electionCountdown = this.opts.electionTicks ?? 3;
+  }
+
   setConductorUp(i: number, up: boolean) {
     this.conds[i - 1].up = up;
   }
