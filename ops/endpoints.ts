@@ -18,6 +18,8 @@ export interface NodeEndpoint {
   konaNode: string;
   /** op-reth RPC on the host. */
   rpc: string;
+  /** op-reth WebSocket on the host. */
+  ws: string;
   /** kona-node RPC on the host. */
   kona: string;
   /** Conductor RPC on the host (sequencers with conductors only). */
@@ -46,6 +48,7 @@ export function endpointsFromConfig(cfg: DevnetConfig): DevnetEndpoints {
       opReth: n.opReth(role, index),
       konaNode: n.konaNode(role, index),
       rpc: h.rpc,
+      ws: h.ws,
       kona: hostUrl(cfg.bindAddress, nodeHostPorts(cfg, role, index).konaRpc),
       ...(withConductor ? { conductor: n.conductor(index), conductorRpc: conductorRef(cfg, index).rpcUrl } : {}),
     };
@@ -64,6 +67,7 @@ interface OutputNode {
   opReth: string;
   konaNode: string;
   rpc: string;
+  ws: string;
   kona: string;
   conductor?: string;
   conductorRpc?: string;

@@ -15,7 +15,7 @@ async function cluster(opts: Partial<DoubleOptions> = {}) {
   const seqs: NodeEndpoint[] = d.seqs.map((s) => ({
     role: "sequencer",
     index: s.index,
-    opReth: `kup-op-reth-sequencer-${s.index}`,
+    opReth: `kup-op-reth-sequencer-${s.index}`, ws: "",
     konaNode: `kup-kona-node-sequencer-${s.index}`,
     rpc: d.rethUrl(s.index),
     kona: d.konaUrl(s.index),
@@ -98,7 +98,7 @@ describe("failover drill against scripted timelines", () => {
       await bootstrapCluster({ conductor: refs[0], konaRpcUrl: d.konaUrl(1), ...FAST });
       await joinCluster({ member: refs[1], anchors: [refs[0]], ...FAST });
       // Raft has 2 voters; stopping sequencer 1's node leaves conductor 1 up, so a majority remains.
-      const seqs: NodeEndpoint[] = [1, 2].map((i) => ({ role: "sequencer", index: i, opReth: `r-${i}`, konaNode: `k-${i}`, rpc: d.rethUrl(i), kona: d.konaUrl(i), conductorRpc: d.conductorUrl(i) }));
+      const seqs: NodeEndpoint[] = [1, 2].map((i) => ({ role: "sequencer", index: i, opReth: `r-${i}`, ws: "", konaNode: `k-${i}`, rpc: d.rethUrl(i), kona: d.konaUrl(i), conductorRpc: d.conductorUrl(i) }));
       const r = await failoverRound(1, seqs, { stop: async () => d.stopNode(1), start: async () => d.startNode(1) }, OPTS);
       assert.equal(r.passed, true, r.failure);
       const single = await failoverRound(1, [seqs[0]], { stop: async () => {}, start: async () => {} }, OPTS);
