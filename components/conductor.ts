@@ -98,8 +98,9 @@ export class Conductor extends pulumi.ComponentResource {
           new ConductorMembership(
             `${name}-${i}-membership`,
             { member: ref, anchors, ...wait },
-            // After the bootstrap (a leader exists) and the earlier members (joins happen one at a time).
-            { parent: this, dependsOn: [container, ...formation] },
+            // After the bootstrap (a leader exists). Joins may run in parallel: the leader applies
+            // membership changes one at a time, and a join retries when leadership moves.
+            { parent: this, dependsOn: [container, formation[0]] },
           ),
         );
       }

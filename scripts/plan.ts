@@ -1,19 +1,27 @@
 // The offline plan: runs the real program under Pulumi runtime mocks (no Pulumi CLI, no Docker)
 // and prints what `pulumi up` would create. Usage:
-//   npm run --silent plan -- [--json] [--stack NAME] [--set KEY=VALUE]...
-// Exit codes: 0 plan printed, 2 invalid config (message on stderr, nothing on stdout), 1 other errors.
+//   npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--set KEY=VALUE]...
+// --diff compares the stack as configured with the stack after the --set overrides, the way
+// `pulumi preview` would report it. Exit codes: 0 printed, 2 invalid config or arguments
+// (message on stderr, nothing on stdout), 1 other errors.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { ConfigError } from "../components/config/validate";
-import { LABEL } from "../components/containers";
+import { LABEL } from "../components/labels";
+import { diffPlans, diffText } from "../plan/diff";
+import { planMermaid } from "../plan/mermaid";
 import { Plan, runPlan } from "../plan/run";
 
 interface Args {
   json: boolean;
+  mermaid: boolean;
+  diff: boolean;
   stack: string;
   sets: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, stack: "dev", sets: [] };
+  const a: Args = { json: false, mermaid: false, diff: false, stack: "dev", sets: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -22,6 +30,8 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (arg === "--json") a.json = true;
+    else if (arg === "--mermaid") a.mermaid = true;
+    else if (arg === "--diff") a.diff = true;
     else if (arg === "--stack") a.stack = value();
     else if (arg.startsWith("--stack=")) a.stack = arg.slice(8);
     else if (arg === "--set") a.sets.push(value());
@@ -34,7 +44,13 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-const USAGE = "usage: npm run --silent plan -- [--json] [--stack NAME] [--set KEY=VALUE]...";
+const USAGE = "usage: npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--set KEY=VALUE]...";
+
+/** The plan of the stack as configured (no overrides), from a fresh process: one plan per process. */
+async function basePlan(stack: string): Promise<Plan> {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", __filename, "--json", "--stack", stack], { maxBuffer: 512 * 1024 * 1024 });
+  return JSON.parse(stdout) as Plan;
+}
 
 /** A readable table: one row per container with its role, image and host ports. */
 export function planTable(plan: Plan): string {
@@ -73,10 +89,17 @@ async function main() {
     throw e;
   }
   try {
+    if ([args.json, args.mermaid, args.diff].filter(Boolean).length > 1) throw new UsageError("--json, --mermaid and --diff exclude each other");
+    const before = args.diff ? basePlan(args.stack) : undefined;
     const plan = await runPlan(args.stack, args.sets);
-    process.stdout.write(args.json ? JSON.stringify(plan, null, 2) + "\n" : planTable(plan) + "\n");
+    let out: string;
+    if (args.json) out = JSON.stringify(plan, null, 2);
+    else if (args.mermaid) out = planMermaid(plan);
+    else if (before) out = `stack ${args.stack}${args.sets.map((s) => ` --set ${s}`).join("")}:\n${diffText(diffPlans(await before, plan))}`;
+    else out = planTable(plan);
+    process.stdout.write(out + "\n");
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
       console.error(e.message);
       process.exit(2);
     }
