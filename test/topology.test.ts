@@ -188,6 +188,34 @@ describe("conductor topology", () => {
     assert.equal(flag(byContainerName(single, "kup-dev-op-batcher")!, "--rollup-rpc"), "http://kup-dev-kona-node-sequencer-1:7545");
   });
 
+  for (const s of [1, 2, 5, 9]) {
+    it(`${s} sequencer(s): batcher and proposer lists have exactly ${s} entr${s === 1 ? "y" : "ies"}, paired`, async () => {
+      const p = await plan({ sequencerCount: s, l2Nodes: Math.max(s, 2) });
+      const batcher = byContainerName(p, "kup-dev-op-batcher")!;
+      const eth = flag(batcher, "--l2-eth-rpc")!.split(",");
+      const rollup = flag(batcher, "--rollup-rpc")!.split(",");
+      assert.equal(eth.length, s);
+      assert.equal(rollup.length, s);
+      assert.equal(flag(byContainerName(p, "kup-dev-op-proposer")!, "--rollup-rpc")!.split(",").length, s);
+      assert.equal(command(batcher).includes("--active-sequencer-check-duration"), s > 1);
+      for (const svc of ["kup-dev-op-batcher", "kup-dev-op-proposer"]) {
+        const c = byContainerName(p, svc)!;
+        assert.equal(c.inputs.restart, "unless-stopped");
+        assert.equal(flag(c, "--metrics.port"), "7300");
+        assert.ok(!(c.inputs.ports as { internal: number }[]).some((x) => x.internal === 7300), "metrics stay on the Docker network");
+      }
+    });
+  }
+
+  it("the challenger, when switched on, runs the permissioned game with a prestate source on its own volume", async () => {
+    const p = await plan({ challenger: true, challengerPrestatesUrl: "http://prestates:8080/" });
+    const c = byContainerName(p, "kup-dev-op-challenger")!;
+    assert.equal(flag(c, "--game-types"), "permissioned");
+    assert.equal(flag(c, "--prestates-url"), "http://prestates:8080/");
+    assert.equal(flag(c, "--game-factory-address"), (p.outputs.contracts as Record<string, string>).DisputeGameFactoryProxy);
+    assert.deepEqual((c.inputs.mounts as { source: string; target: string }[]).map((m) => `${m.source}:${m.target}`), ["kup-dev-op-challenger-data:/data", "kup-dev-l1-artifacts:/artifacts"]);
+  });
+
   it("dev-mnemonic role keys are the only private keys in plain text", async () => {
     const p = await plan({ challenger: true, challengerPrestatesUrl: "http://prestates:8080/" });
     for (const c of containers(p)) {
