@@ -62,16 +62,8 @@ export function endpointsFromConfig(cfg: DevnetConfig): DevnetEndpoints {
   };
 }
 
-interface OutputNode {
-  index: number;
-  opReth: string;
-  konaNode: string;
-  rpc: string;
-  ws: string;
-  kona: string;
-  conductor?: string;
-  conductorRpc?: string;
-}
+/** A node as the stack outputs list it (its role is the list it is in). */
+type OutputNode = Omit<NodeEndpoint, "role">;
 
 /** Endpoints from `pulumi stack output --json`. */
 export function endpointsFromOutputs(o: { network: string; l1Rpc: string; sequencers: OutputNode[]; validators: OutputNode[] }): DevnetEndpoints {
