@@ -97,4 +97,11 @@ describe("upstream flags (../shared/tools/check-flags.mjs)", () => {
       assert.match(await checkFlags(await plan(sets)), /^\d+ containers checked, 0 problems$/);
     });
   }
+  for (const stack of ["single-sequencer", "multi-sequencer"]) {
+    it(`example stack ${stack}: 0 problems`, async () => {
+      const p = await plan({}, stack);
+      assert.equal(p.config.network, `kup-${stack}`);
+      assert.match(await checkFlags(p), /^\d+ containers checked, 0 problems$/);
+    });
+  }
 });
