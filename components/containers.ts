@@ -34,6 +34,13 @@ export const LONG_RUNNING = {
   logOpts: { "max-size": "50m", "max-file": "3" },
 } as const;
 
+/**
+ * Resource options for every container that defines a Docker healthcheck: the provider stores a
+ * changed healthcheck without touching the running container, so a change must replace it.
+ * (`plan --diff` applies the same rule to any container with a healthcheck.)
+ */
+export const HEALTHCHECKED: { replaceOnChanges: string[] } = { replaceOnChanges: ["healthcheck"] };
+
 /** Attaches a container to the devnet network under its own name, so peers reach it by DNS. */
 export const onNetwork = (networkName: pulumi.Input<string>, containerName: string) => [
   { name: networkName, aliases: [containerName] },

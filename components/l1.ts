@@ -4,7 +4,7 @@ import { anvilCommand, anvilHealthcheck } from "./builders/anvil";
 import { l1ChainConfig } from "./builders/l1ChainConfig";
 import { DEPLOYER_WORKDIR, deployerJobs, jobFailure, parseL1Addresses } from "./builders/opDeployer";
 import { DevnetConfig } from "./config/schema";
-import { LONG_RUNNING, hostUrl, internalUrl, labels, namedVolume, onNetwork } from "./containers";
+import { HEALTHCHECKED, LONG_RUNNING, hostUrl, internalUrl, labels, namedVolume, onNetwork } from "./containers";
 import { namesFor } from "./naming";
 import { CONTAINER_PORTS, dockerPorts } from "./ports";
 
@@ -71,7 +71,7 @@ export class L1 extends pulumi.ComponentResource {
         labels: labels(spec("l1", "anvil")),
         ...LONG_RUNNING,
       },
-      { parent: this, replaceOnChanges: ["healthcheck"] },
+      { parent: this, ...HEALTHCHECKED },
     );
     this.rpcUrl = internalUrl(n.anvil, CONTAINER_PORTS.anvil);
     this.hostRpcUrl = hostUrl(cfg.bindAddress, cfg.ports.l1Rpc);

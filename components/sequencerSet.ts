@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { peerAnchors } from "./builders/p2p";
 import { DevnetConfig } from "./config/schema";
-import { internalUrl } from "./containers";
+import { hostUrl, internalUrl } from "./containers";
 import { L2Node, createL2Node } from "./l2Node";
 import { namesFor } from "./naming";
 import { CONTAINER_PORTS, nodeHostPorts } from "./ports";
-import { hostUrl } from "./containers";
 
 export interface L2SetArgs {
   config: DevnetConfig;

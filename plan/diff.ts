@@ -34,8 +34,8 @@ function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): st
 export function operationFor(type: string, keys: string[], before: PlannedResource, after: PlannedResource): Operation {
   if (type === CONTAINER) {
     const forced = keys.filter((k) => !CONTAINER_IN_PLACE.has(k) && !CONTAINER_STATE_ONLY.has(k));
-    // `replaceOnChanges` in the program (Anvil's healthcheck) forces what the provider would not.
-    if (keys.includes("healthcheck") && String(before.inputs.name ?? "").endsWith("-anvil")) return "replace";
+    // Containers with a healthcheck carry `replaceOnChanges: ["healthcheck"]` (HEALTHCHECKED).
+    if (keys.includes("healthcheck") && before.inputs.healthcheck !== undefined) return "replace";
     return forced.length ? "replace" : "update";
   }
   if (type === "docker:index/remoteImage:RemoteImage") return keys.every((k) => IMAGE_IN_PLACE.has(k)) ? "update" : "replace";

@@ -16,7 +16,7 @@ describe("plan --diff: what pulumi preview would say", () => {
     assert.equal(operationFor(C, ["command"], res(C, {}), res(C, {})), "replace");
     assert.equal(operationFor(C, ["restart"], res(C, {}), res(C, {})), "update");
     assert.equal(operationFor(C, ["destroyGraceSeconds", "memory"], res(C, {}), res(C, {})), "update");
-    assert.equal(operationFor(C, ["healthcheck"], res(C, { name: "kup-dev-anvil" }), res(C, {})), "replace", "replaceOnChanges on Anvil's healthcheck");
+    assert.equal(operationFor(C, ["healthcheck"], res(C, { name: "kup-dev-anvil", healthcheck: { tests: ["CMD", "true"] } }), res(C, {})), "replace", "replaceOnChanges on healthchecked containers");
     assert.equal(operationFor("docker:index/volume:Volume", ["labels"], res(C, {}), res(C, {})), "replace");
     assert.equal(operationFor("docker:index/remoteImage:RemoteImage", ["keepLocally"], res(C, {}), res(C, {})), "update");
     const m = (rpcUrl: string, raftAddr = "c:50050") => res("pulumi-nodejs:dynamic/kupcake:ConductorMembership", { member: { serverId: "sequencer-2", raftAddr, rpcUrl } });
