@@ -1,14 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BootstrapInputs, ConductorRef, MemberInputs, bootstrapCluster, joinCluster, leaveCluster } from "./conductorCluster";
+import { changedInputs, keepOutputs } from "./inputDiff";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** Replace when the identity changes (server id, Raft address); anything else is bookkeeping. */
-function identityDiff(olds: { member?: ConductorRef; conductor?: ConductorRef }, news: typeof olds): pulumi.dynamic.DiffResult {
+/** Output-only keys of the bootstrap and membership resources. */
+const BOOTSTRAP_OUTPUTS = ["leaderAtCreate", "startedSequencing"] as const;
+const MEMBER_OUTPUTS = ["leaderAtJoin"] as const;
+
+/**
+ * Replace when the identity changes (server id, Raft address); any other input change is
+ * bookkeeping (an update). `olds` are the old outputs, as the engine passes them.
+ */
+function identityDiff(olds: { member?: ConductorRef; conductor?: ConductorRef }, news: typeof olds, outputKeys: readonly string[]): pulumi.dynamic.DiffResult {
   const a = olds.member ?? olds.conductor;
   const b = news.member ?? news.conductor;
   const replaces = a?.serverId !== b?.serverId || a?.raftAddr !== b?.raftAddr ? ["identity"] : [];
-  return { changes: JSON.stringify(olds) !== JSON.stringify(news), replaces, deleteBeforeReplace: true };
+  return { changes: changedInputs(olds, news, outputKeys).length > 0, replaces, deleteBeforeReplace: true };
 }
 
 export const bootstrapProvider: pulumi.dynamic.ResourceProvider = {
@@ -17,10 +25,10 @@ export const bootstrapProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `raft-${inputs.conductor.serverId}`, outs: { ...inputs, leaderAtCreate: r.leader, startedSequencing: r.started } };
   },
   async diff(_id: string, olds: BootstrapInputs, news: BootstrapInputs) {
-    return identityDiff(olds, news);
+    return identityDiff(olds, news, BOOTSTRAP_OUTPUTS);
   },
-  async update(_id: string, _olds: BootstrapInputs, news: BootstrapInputs) {
-    return { outs: news };
+  async update(_id: string, olds: BootstrapInputs, news: BootstrapInputs) {
+    return { outs: { ...news, ...keepOutputs(olds, BOOTSTRAP_OUTPUTS) } };
   },
 };
 
@@ -41,10 +49,10 @@ export const memberProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `raft-${inputs.member.serverId}`, outs: { ...inputs, leaderAtJoin: r.leader } };
   },
   async diff(_id: string, olds: MemberInputs, news: MemberInputs) {
-    return identityDiff(olds, news);
+    return identityDiff(olds, news, MEMBER_OUTPUTS);
   },
-  async update(_id: string, _olds: MemberInputs, news: MemberInputs) {
-    return { outs: news };
+  async update(_id: string, olds: MemberInputs, news: MemberInputs) {
+    return { outs: { ...news, ...keepOutputs(olds, MEMBER_OUTPUTS) } };
   },
   async delete(_id: string, props: MemberInputs) {
     await leaveCluster(props);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { changedInputs } from "./inputDiff";
 import { hexToNumber, rpcCall, waitFor } from "./rpc";
 
 /** What "the devnet is live" is checked against, all reachable from the machine running `pulumi up`. */
@@ -117,8 +118,7 @@ export const readinessProvider: pulumi.dynamic.ResourceProvider = {
     return { id: "devnet-ready", outs: { ...inputs, report } };
   },
   async diff(_id: string, olds: ReadinessInputs, news: ReadinessInputs) {
-    const strip = (x: ReadinessInputs & { report?: unknown }) => JSON.stringify({ ...x, report: undefined });
-    return { changes: strip(olds) !== strip(news) };
+    return { changes: changedInputs(olds, news, ["report"]).length > 0 };
   },
   async update(_id: string, _olds: ReadinessInputs, news: ReadinessInputs) {
     // The topology changed: check again that the devnet converged.
