@@ -25,8 +25,8 @@ describe("docs match the code", () => {
     assert.match(blocks[1], /npm test/);
   });
 
-  it(".ci/run runs exactly the README's test command", () => {
-    assert.match(read(".ci/run"), /\nnpm ci --no-audit --no-fund\nnpm test\n$/);
+  it(".ci/run runs exactly the README's test commands: the offline suite, then the real-engine run", () => {
+    assert.match(read(".ci/run"), /\nnpm ci --no-audit --no-fund\nnpm test\nnpm run test:e2e\n$/);
     assert.equal(JSON.parse(read("package.json")).scripts.test.includes("test/*.test.ts"), true);
   });
 

@@ -1,0 +1,147 @@
+// The end-to-end scenario on the real engines: the real Pulumi CLI, its Node.js language host and
+// the docker/random providers (built by test/e2e/toolchain.sh), a real Docker Engine, real Anvil
+// and Prometheus, stand-ins for the other services (test/e2e/images.sh). No mocks.
+//   npm run test:e2e            (needs a Docker engine: as root, `bash test/e2e/engine.sh`)
+// Steps follow Pulumi's ProgramTest lifecycle; each prints its wall time and the run ends with a
+// table of them, also written as JSON to $KUPCAKE_E2E_REPORT (default: the run's log directory).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { rpcCall } from "../../components/dynamic/rpc";
+import { mayChangeOnScale } from "../../components/stability";
+import { endpointsFromOutputs } from "../../ops/endpoints";
+import { Change, diffPlans } from "../../plan/diff";
+import type { Plan } from "../../plan/run";
+import { E2eRun, MissingPrerequisite, REPO, Ran, requireEngine, run } from "./harness";
+
+/** Operations `pulumi preview --json` reports that change something. */
+const CHANGING = new Set(["create", "update", "replace", "delete"]);
+
+/** `op name` for every changing step of a `pulumi preview --json` document. */
+function previewChanges(previewJson: string): string[] {
+  const doc = JSON.parse(previewJson) as { steps?: { op: string; urn: string }[] };
+  return (doc.steps ?? [])
+    .filter((s) => CHANGING.has(s.op))
+    .map((s) => `${s.op} ${s.urn.slice(s.urn.lastIndexOf("::") + 2)}`)
+    .sort();
+}
+const planChanges = (changes: Change[]) => changes.map((c) => `${c.op} ${c.name}`).sort();
+
+async function prerequisites() {
+  requireEngine();
+  const toolchain = await run(["bash", join(REPO, "test/e2e/toolchain.sh")], { cwd: REPO });
+  process.stderr.write(toolchain.stdout + toolchain.stderr);
+  if (toolchain.code !== 0) throw new MissingPrerequisite(`test/e2e/toolchain.sh failed (exit ${toolchain.code}); see its output above`);
+  const bin = (await run(["bash", join(REPO, "test/e2e/toolchain.sh"), "--print-bin"], { cwd: REPO })).stdout.trim();
+  const imagesFile = join(tmpdir(), `kupcake-e2e-images-${process.pid}.json`);
+  const images = await run(["bash", join(REPO, "test/e2e/images.sh"), "--out", imagesFile], { cwd: REPO });
+  process.stderr.write(images.stdout + images.stderr);
+  if (images.code !== 0) throw new MissingPrerequisite(`test/e2e/images.sh failed (exit ${images.code}); see its output above`);
+  return { toolchainBin: bin, images: JSON.parse(readFileSync(imagesFile, "utf8")) as Record<string, string> };
+}
+
+test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real engines", { timeout: 75 * 60 * 1000 }, async () => {
+  const setupStarted = Date.now();
+  const pre = await prerequisites();
+  const e = new E2eRun(pre);
+  e.steps.push({ name: "toolchain and images (built or reused)", command: "test/e2e/toolchain.sh; test/e2e/images.sh", seconds: (Date.now() - setupStarted) / 1000, ok: true });
+  process.stderr.write(`e2e: run ${e.runId}, network ${e.network}, project copy ${e.dir}, logs ${e.logDir}\n`);
+  e.writeStackConfig();
+
+  const npm = (name: string, script: string, args: string[] = [], opts?: { allowFailure?: boolean }): Promise<Ran> =>
+    e.step(name, ["npm", "run", "--silent", script, "--", ...args], opts);
+  const outputs = async () => JSON.parse((await e.pulumi("stack output --json", ["stack", "output", "--json", "--show-secrets"])).stdout);
+  const plan = async (name: string): Promise<Plan> => JSON.parse((await npm(name, "plan", ["--json", "--stack", e.stack])).stdout);
+  const setTopology = async (sequencerCount: number, l2Nodes: number) => {
+    await e.pulumi(`config set sequencerCount=${sequencerCount}`, ["config", "set", "kupcake:sequencerCount", String(sequencerCount)]);
+    await e.pulumi(`config set l2Nodes=${l2Nodes}`, ["config", "set", "kupcake:l2Nodes", String(l2Nodes)]);
+  };
+  const voters = async (o: { sequencers: { conductorRpc?: string }[] }) => {
+    for (const s of o.sequencers) {
+      if (!s.conductorRpc) continue;
+      try {
+        if (await rpcCall<boolean>(s.conductorRpc, "conductor_leader")) {
+          return (await rpcCall<{ servers: { id: string }[] }>(s.conductorRpc, "conductor_clusterMembership")).servers.map((v) => v.id).sort();
+        }
+      } catch {
+        // a stopped or follower conductor: ask the next one
+      }
+    }
+    throw new Error("no conductor reports itself leader");
+  };
+  /** Scales, comparing `pulumi preview` with the offline plan's diff and the touched containers with the stability contract. */
+  const scale = async (from: { s: number; n: number }, to: { s: number; n: number }) => {
+    const label = `${from.s}->${to.s} sequencers`;
+    const before = await plan(`plan before ${label}`);
+    const containersBefore = e.containers();
+    await setTopology(to.s, to.n);
+    const after = await plan(`plan after ${label}`);
+    const preview = await npm(`preview ${label}`, "preview", ["--json"]);
+    await e.check(`preview equals plan --diff (${label})`, () => assert.deepEqual(previewChanges(preview.stdout), planChanges(diffPlans(before, after))));
+    await npm(`up ${label}`, "up", ["--yes", "--skip-preview"]);
+    await e.check(`only the scale-dependent set was touched (${label})`, () => {
+      const containersAfter = e.containers();
+      const byContainer = new Map(before.resources.filter((r) => r.type === "docker:index/container:Container").map((r) => [r.inputs.name as string, r.name.replace(/^devnet-/, "")]));
+      const touched = [...containersBefore.entries()]
+        .filter(([name, c]) => containersAfter.has(name) && containersAfter.get(name)!.id !== c.id)
+        .map(([name]) => byContainer.get(name) ?? name);
+      const unexpected = touched.filter((rel) => !mayChangeOnScale(rel, { sequencerCount: from.s }, { sequencerCount: to.s }));
+      assert.deepEqual(unexpected, [], `containers replaced outside the scale-dependent set: ${unexpected.join(", ")}`);
+    });
+  };
+
+  let failure: unknown;
+  try {
+    // 1. First preview and up of the default stack (2 sequencers + 3 validators), policies on.
+    await npm("preview (new stack)", "preview");
+    await npm("up (new stack)", "up", ["--yes", "--skip-preview"]);
+    const o = await outputs();
+    await e.check("stack outputs", () => {
+      assert.equal(o.network, e.network);
+      assert.equal(o.sequencers.length, 2);
+      assert.equal(o.validators.length, 3);
+      for (const k of ["DisputeGameFactoryProxy", "OptimismPortalProxy", "SystemConfigProxy"]) assert.match(o.contracts[k], /^0x[0-9a-fA-F]{40}$/, k);
+    });
+    await e.check("L1 and L2 answer on the published ports", async () => {
+      assert.ok(Number(await rpcCall<string>(o.l1Rpc, "eth_blockNumber")) > 0);
+      assert.ok(Number(await rpcCall<string>(o.sequencers[0].rpc, "eth_chainId")) === o.l2ChainId);
+    });
+
+    // 2. Nothing to do on a converged stack.
+    await npm("preview --expect-no-changes", "preview", ["--expect-no-changes"]);
+    await npm("up --expect-no-changes", "up", ["--yes", "--expect-no-changes"]);
+
+    // 3. Scale 2 -> 3 sequencers (one more node).
+    await scale({ s: 2, n: 5 }, { s: 3, n: 6 });
+    await e.check("cluster has 3 voters", async () => assert.deepEqual(await voters(await outputs()), ["sequencer-1", "sequencer-2", "sequencer-3"]));
+
+    // 4. Operate: status, drill, stop/start, refresh, no changes.
+    await npm("status", "status", ["--stack", e.stack]);
+    await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
+    await npm("stop", "stop", ["--stack", e.stack]);
+    await npm("start", "start", ["--stack", e.stack]);
+    await npm("status after start", "status", ["--stack", e.stack]);
+    await e.pulumi("refresh", ["refresh", "--yes", "--skip-preview"]);
+    await npm("up --expect-no-changes after refresh", "up", ["--yes", "--expect-no-changes"]);
+
+    // 5. Shrink and regrow.
+    await scale({ s: 3, n: 6 }, { s: 2, n: 5 });
+    await e.check("cluster has 2 voters", async () => assert.deepEqual(await voters(await outputs()), ["sequencer-1", "sequencer-2"]));
+    await scale({ s: 2, n: 5 }, { s: 1, n: 4 });
+    await scale({ s: 1, n: 4 }, { s: 2, n: 5 });
+  } catch (err) {
+    failure = err;
+  } finally {
+    // 6. Destroy is armed from the first up: it runs whatever happened, then nothing may be left.
+    const destroyed = await e.pulumi("destroy", ["destroy", "--yes", "--skip-preview"], { allowFailure: true });
+    const left = e.sweep();
+    const report = process.env.KUPCAKE_E2E_REPORT ?? join(e.logDir, "e2e-report.json");
+    e.writeReport(report, `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`);
+    process.stderr.write(`\n${e.table()}\n\nreport: ${report}\nlogs: ${e.logDir}\n`);
+    if (!failure && destroyed.code !== 0) failure = new Error("pulumi destroy failed");
+    if (!failure && left.length) failure = new Error(`destroy left ${left.join(", ")}`);
+  }
+  if (failure) throw failure;
+});
