@@ -447,6 +447,14 @@ export async function runKonaNode(cli: Cli): Promise<void> {
       });
     },
     admin_conductorEnabled: () => !!conductorUrl,
+    // op-conductor posts the committed payload to a new leader that is exactly one block behind.
+    admin_postUnsafePayload: async ([envelope]) => {
+      const e = envelope as { executionPayload?: Payload } & Payload;
+      const payload = e.executionPayload ?? e;
+      if (!payload?.blockHash) throw new RpcError(-32602, "invalid params: expected an execution payload envelope");
+      await lock.run(() => insertChain([payload]));
+      return null;
+    },
     admin_overrideLeader: async () => {
       if (!conductorUrl) return null;
       return call(conductorUrl, "conductor_overrideLeader", [], conductorTimeoutMs);
