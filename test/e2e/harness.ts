@@ -75,9 +75,12 @@ export class E2eRun {
     mkdirSync(this.logDir);
     copyProject(REPO, this.dir);
     mkdirSync(join(this.root, "state"));
+    const runBin = join(this.root, "bin");
+    mkdirSync(runBin);
+    installDockerProviderStandIn(runBin);
     this.env = {
       ...process.env,
-      PATH: `${pre.toolchainBin}:${process.env.PATH}`,
+      PATH: `${runBin}:${pre.toolchainBin}:${process.env.PATH}`,
       PULUMI_BACKEND_URL: `file://${join(this.root, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "",
       PULUMI_HOME: join(this.root, "pulumi-home"),
@@ -179,6 +182,16 @@ export class E2eRun {
   writeReport(file: string, machine: string): void {
     writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString().slice(0, 10), steps: this.steps }, null, 2) + "\n");
   }
+}
+
+/**
+ * The docker resource provider of this run: the stand-in in test/e2e/provider-docker, started by
+ * the engine as `pulumi-resource-docker` (the module proxy serves no source of pulumi-docker, so
+ * the real plugin cannot be built here; see test/e2e/toolchain/README.md).
+ */
+function installDockerProviderStandIn(dir: string): void {
+  const wrapper = join(dir, "pulumi-resource-docker");
+  writeFileSync(wrapper, `#!/bin/sh\ncd '${REPO}' && exec node --import tsx test/e2e/provider-docker/main.ts "$@"\n`, { mode: 0o755 });
 }
 
 /** Copies the project (sources, stack files, policies) and links its node_modules. */
