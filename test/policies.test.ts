@@ -108,6 +108,13 @@ describe("each policy: a violating and a complying input", () => {
     assert.match((await runStack(noPlaintextSecrets, stackArgs([literal])))[0], /32-byte hex literal abababab/);
     const unsourced = policyResource(C, { ...good, uploads: [{ file: "/run/kupcake/jwt.hex", content: "[secret]" }] }, "u");
     assert.match((await runStack(noPlaintextSecrets, stackArgs([unsourced])))[0], /does not come from a @pulumi\/random resource/);
+    // The real engine hands policies secrets unwrapped: a RandomBytes value is not a literal.
+    const generatedHex = "cd".repeat(32);
+    const created = policyResource("random:index/randomBytes:RandomBytes", { length: 32, hex: generatedHex }, "jwt2");
+    const unwrapped = policyResource(C, { ...good, uploads: [{ file: "/run/kupcake/jwt.hex", content: generatedHex }] }, "unwrapped", [created]);
+    assert.deepEqual(await runStack(noPlaintextSecrets, stackArgs([created, unwrapped])), []);
+    const copied = policyResource(C, { ...good, command: ["--jwt", generatedHex] }, "copied");
+    assert.match((await runStack(noPlaintextSecrets, stackArgs([copied])))[0], /32-byte hex literal cdcdcdcd/, "without the random resource in the stack it is a literal");
     const grafana = policyResource(C, { name: "g", envs: ["GF_SECURITY_ADMIN_PASSWORD=admin"] }, "g");
     assert.match((await runStack(noPlaintextSecrets, stackArgs([grafana]))).join("\n"), /default Grafana password/);
   });
