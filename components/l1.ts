@@ -53,7 +53,7 @@ export class L1 extends pulumi.ComponentResource {
     this.networkName = network.name;
 
     const state = namedVolume(`${name}-anvil-state`, n.l1StateVolume, spec("l1", "anvil"), this);
-    const anvilCmd = anvilCommand({ chainId: cfg.l1ChainId, blockTime: cfg.blockTime, statePath: `${ANVIL_STATE_DIR}/state.json`, port: CONTAINER_PORTS.anvil });
+    const anvilCmd = anvilCommand({ chainId: cfg.l1ChainId, blockTime: cfg.blockTime, statePath: `${ANVIL_STATE_DIR}/l1-state.json.gz`, port: CONTAINER_PORTS.anvil });
     this.anvil = new docker.Container(
       `${name}-anvil`,
       {

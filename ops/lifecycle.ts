@@ -43,3 +43,58 @@ export function parsePs(stdout: string): StackContainer[] {
       return { name, role, service, ...(index ? { index: Number(index) } : {}) };
     });
 }
+
+/** Roles whose containers must be healthy (Docker healthcheck) before the next wave starts. */
+export const HEALTH_GATED_ROLES: readonly string[] = ["l1"];
+/** How long `npm run start` waits for the L1 to be healthy: the time `pulumi up` waits for it. */
+export const L1_HEALTHY_TIMEOUT_MS = 120_000;
+
+/** `docker inspect` arguments printing `<health status or "none"> <container status>`. */
+export function healthArgs(container: string): string[] {
+  return ["inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.Status}}", container];
+}
+
+export interface LifecycleDeps {
+  docker(args: string[]): Promise<string>;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  log(line: string): void;
+}
+
+/** Waits until `docker inspect` reports the container healthy; throws on exit, unhealthy or timeout. */
+export async function waitHealthy(container: string, deps: LifecycleDeps, timeoutMs = L1_HEALTHY_TIMEOUT_MS, pollMs = 1000): Promise<void> {
+  const start = deps.now();
+  let last = "";
+  for (;;) {
+    const [health, status] = (await deps.docker(healthArgs(container))).trim().split(/\s+/);
+    last = `health=${health}, status=${status}`;
+    if (health === "healthy") return;
+    if (health === "none") throw new Error(`${container} has no healthcheck; cannot tell when it is ready`);
+    if (status !== "running") throw new Error(`${container} is ${status} instead of becoming healthy; see: docker logs ${container}`);
+    if (health === "unhealthy") throw new Error(`${container} is unhealthy; see: docker logs ${container}`);
+    if (deps.now() - start >= timeoutMs) {
+      throw new Error(`${container} did not become healthy within ${Math.round(timeoutMs / 1000)}s (${last}); later waves were not started; see: docker logs ${container}`);
+    }
+    await deps.sleep(pollMs);
+  }
+}
+
+/**
+ * Starts or stops the stack's containers wave by wave. On start, a wave holding a health-gated
+ * role (the L1) must be healthy before the next wave starts, so sequencers never start against an
+ * L1 that is still loading its state or catching up.
+ */
+export async function runLifecycle(containers: StackContainer[], direction: "start" | "stop", deps: LifecycleDeps, timeoutMs = L1_HEALTHY_TIMEOUT_MS): Promise<void> {
+  for (const wave of lifecycleWaves(containers, direction)) {
+    deps.log(`${direction === "start" ? "starting" : "stopping"}: ${wave.join(" ")}`);
+    await deps.docker([direction, ...wave]);
+    if (direction !== "start") continue;
+    const gated = containers.filter((c) => wave.includes(c.name) && HEALTH_GATED_ROLES.includes(c.role));
+    for (const c of gated) {
+      deps.log(`waiting for ${c.name} to be healthy (at most ${Math.round(timeoutMs / 1000)}s)`);
+      const t0 = deps.now();
+      await waitHealthy(c.name, deps, timeoutMs);
+      deps.log(`${c.name} is healthy after ${((deps.now() - t0) / 1000).toFixed(1)}s`);
+    }
+  }
+}

@@ -3,7 +3,7 @@
 //   npm run stop [-- --stack NAME]
 //   npm run start [-- --stack NAME]
 import { docker } from "../ops/dockerControl";
-import { lifecycleWaves, parsePs, psArgs } from "../ops/lifecycle";
+import { parsePs, psArgs, runLifecycle } from "../ops/lifecycle";
 import { planConfig } from "../plan/run";
 import { ConfigError } from "../components/config/validate";
 
@@ -21,10 +21,12 @@ async function main() {
     console.error(`no containers labelled kupcake.network=${network}; is stack "${stack}" up? (npm run up)`);
     process.exit(1);
   }
-  for (const wave of lifecycleWaves(containers, direction)) {
-    console.log(`${direction === "start" ? "starting" : "stopping"}: ${wave.join(" ")}`);
-    await docker([direction, ...wave]);
-  }
+  await runLifecycle(containers, direction, {
+    docker,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: () => Date.now(),
+    log: (line) => console.log(line),
+  });
   console.log(`${direction === "start" ? "started" : "stopped"} ${containers.filter((c) => c.role !== "job").length} containers of ${network}`);
 }
 

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { after, describe, it } from "node:test";
+import { gunzipSync } from "node:zlib";
+import { after, before, describe, it } from "node:test";
 import { DEV_ACCOUNT_COUNT, ROLES } from "../components/accounts";
-import { L1_READY_FILE } from "../components/builders/anvil";
+import { ANVIL_LOAD_TIMEOUT, CATCHUP_CHUNK, CATCHUP_READY_AFTER, L1_READY_FILE } from "../components/builders/anvil";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { DEFAULT_IMAGES } from "../components/images";
 import { ROOT, byContainerName, plan } from "./helpers/plan";
@@ -14,11 +15,15 @@ import { ROOT, byContainerName, plan } from "./helpers/plan";
 /**
  * Runs the L1 container's exact start command (from the plan) with the REAL Anvil and cast of
  * the npm packages `@foundry-rs/anvil` / `@foundry-rs/cast`, pinned to the same foundry release
- * as the container image. Only host paths and the port are mapped.
+ * as the container image. Only host paths (the /data volume, the /dev/shm ready file), the port
+ * and the listen address are mapped.
  */
 const foundryBin = (tool: string) => dirname(require.resolve(`@foundry-rs/${tool}-linux-amd64/package.json`)) + "/bin";
-const BLOCK_TIME = 2;
 const CHAIN_ID = 4242;
+/** Files the start script keeps on the L1 volume (mapped to the test's data directory). */
+const STATE = "l1-state.json.gz";
+const PREVIOUS = `${STATE}.prev`;
+const GENESIS = "genesis-timestamp";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -35,50 +40,133 @@ function mapToken(text: string, from: string, to: string): string {
   return text.split(from).join(to);
 }
 
-interface L1Process {
-  proc: ChildProcess;
-  url: string;
-  stderr: string[];
+interface L1Command {
+  entrypoints: string[];
+  command: string[];
 }
 
-const dir = mkdtempSync(join(tmpdir(), "kupcake-anvil-"));
-let running: L1Process | undefined;
+/** The L1 container's command from the plan of a stack with this block time. */
+async function l1Command(blockTime: number): Promise<L1Command> {
+  const p = await plan({ blockTime, l1ChainId: CHAIN_ID });
+  const anvil = byContainerName(p, "kup-dev-anvil")!;
+  return { entrypoints: anvil.inputs.entrypoints as string[], command: anvil.inputs.command as string[] };
+}
+
+const root = mkdtempSync(join(tmpdir(), "kupcake-anvil-"));
+const alive = new Set<ChildProcess>();
 after(() => {
-  if (running?.proc.pid) try { process.kill(-running.proc.pid, "SIGKILL"); } catch { /* gone */ }
-  rmSync(dir, { recursive: true, force: true });
+  for (const p of alive) if (p.pid) try { process.kill(-p.pid, "SIGKILL"); } catch { /* gone */ }
+  rmSync(root, { recursive: true, force: true });
 });
 
-async function startL1(entrypoints: string[], command: string[], port: number): Promise<L1Process> {
-  const [shell, flagC, script, ...rest] = [...entrypoints, ...command];
-  assert.equal(shell, "/bin/sh");
-  assert.equal(flagC, "-c");
-  let mapped = mapToken(script, "/data/", `${dir}/`);
-  mapped = mapToken(mapped, "8545", String(port));
-  mapped = mapToken(mapped, "'0.0.0.0'", "'127.0.0.1'");
-  mapped = mapToken(mapped, L1_READY_FILE, join(dir, "ready"));
-  rmSync(join(dir, "ready"), { force: true }); // a fresh container start has an empty /dev/shm
-  // detached: its own process group, so a SIGKILL hits the shell and Anvil together, as `docker kill` does.
-  const proc = spawn(shell, [flagC, mapped, ...rest], {
-    detached: true,
-    env: { ...process.env, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const stderr: string[] = [];
-  proc.stderr!.on("data", (d) => stderr.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(join(dir, "ready"))) {
-    if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${stderr.join("")}`);
-    if (Date.now() > deadline) assert.fail(`L1 not ready after 30s: ${stderr.join("")}`);
-    await sleep(100);
+/** One L1 "container": a data directory (its volume) and a port, started and killed like Docker does. */
+class L1 {
+  readonly dir: string;
+  proc?: ChildProcess;
+  stderr: string[] = [];
+  readonly url: string;
+  private constructor(name: string, readonly cmd: L1Command, readonly port: number) {
+    this.dir = join(root, name);
+    mkdirSync(this.dir);
+    this.url = `http://127.0.0.1:${port}`;
   }
-  running = { proc, url, stderr };
-  return running;
+  static async create(name: string, cmd: L1Command) {
+    return new L1(name, cmd, await freePort());
+  }
+  file(name: string) {
+    return join(this.dir, name);
+  }
+  log() {
+    return this.stderr.join("");
+  }
+  /** Starts the exact start script; resolves once the ready file (the healthcheck's test) exists. */
+  async start(readyWithinMs = 30_000): Promise<number> {
+    const [shell, flagC, script, ...rest] = [...this.cmd.entrypoints, ...this.cmd.command];
+    assert.equal(shell, "/bin/sh");
+    assert.equal(flagC, "-c");
+    let mapped = mapToken(script, "/data/", `${this.dir}/`);
+    mapped = mapToken(mapped, "'/data'", `'${this.dir}'`);
+    mapped = mapToken(mapped, "8545", String(this.port));
+    mapped = mapToken(mapped, "'0.0.0.0'", "'127.0.0.1'");
+    mapped = mapToken(mapped, L1_READY_FILE, this.file("ready"));
+    rmSync(this.file("ready"), { force: true }); // a fresh container start has an empty /dev/shm
+    const t0 = Date.now();
+    // detached: its own process group, so a SIGKILL hits the shell, Anvil and cast together, as `docker kill` does.
+    const proc = spawn(shell, [flagC, mapped, ...rest], {
+      detached: true,
+      env: { ...process.env, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    alive.add(proc);
+    proc.once("exit", () => alive.delete(proc));
+    this.proc = proc;
+    this.stderr = [];
+    const stderr = this.stderr;
+    proc.stderr!.on("data", (d) => stderr.push(String(d)));
+    while (!existsSync(this.file("ready"))) {
+      if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${this.log()}`);
+      if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.log()}`);
+      await sleep(50);
+    }
+    return Date.now() - t0;
+  }
+  /** Runs the start script until it exits on its own; returns its exit code. */
+  async startExpectingExit(): Promise<number> {
+    const started = this.start(20_000).then(
+      () => assert.fail("the L1 became ready"),
+      () => undefined,
+    );
+    const code = await new Promise<number>((r) => this.proc!.once("exit", (c) => r(c ?? -1)));
+    await started;
+    return code;
+  }
+  /** SIGKILL to the whole process group (`docker kill`, OOM, power loss). */
+  async kill() {
+    const proc = this.proc!;
+    if (proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once("exit", r));
+    process.kill(-proc.pid!, "SIGKILL");
+    await exited;
+  }
+  /** SIGTERM to the shell only (`docker stop` signals PID 1), then wait for it. */
+  async stop() {
+    const proc = this.proc!;
+    const exited = new Promise<number>((r) => proc.once("exit", (c) => r(c ?? -1)));
+    proc.kill("SIGTERM");
+    return exited;
+  }
+  /** The best block number of a dump file on the volume (what a start would load). */
+  dumpedHead(name = STATE): number {
+    const state = JSON.parse(gunzipSync(readFileSync(this.file(name))).toString("utf8"));
+    return state.best_block_number;
+  }
 }
 
 const call = <T>(url: string, method: string, params: unknown[] = []) => rpcCall<T>(url, method, params);
-const block = (url: string, n: number | "latest") =>
-  call<{ number: string; timestamp: string; hash: string }>(url, "eth_getBlockByNumber", [n === "latest" ? n : "0x" + n.toString(16), false]);
+type Block = { number: string; timestamp: string; hash: string; parentHash: string };
+const block = (url: string, n: number | "latest") => call<Block>(url, "eth_getBlockByNumber", [n === "latest" ? n : "0x" + n.toString(16), false]);
+const headNumber = async (url: string) => hexToNumber(await call<string>(url, "eth_blockNumber"));
+async function hashes(url: string, upTo: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let n = 0; n <= upTo; n += 50) {
+    const part = await Promise.all(Array.from({ length: Math.min(50, upTo - n + 1) }, (_, i) => block(url, n + i).then((b) => b.hash)));
+    out.push(...part);
+  }
+  return out;
+}
+async function beaconGenesis(url: string): Promise<number> {
+  const r = await fetch(`${url}/eth/v1/beacon/genesis`);
+  assert.equal(r.status, 200);
+  return Number(((await r.json()) as { data: { genesis_time: string } }).data.genesis_time);
+}
+/** Every block 0..upTo has timestamp genesis + n * blockTime and links to its parent. */
+async function assertGrid(url: string, genesis: number, blockTime: number, upTo: number, step = 1) {
+  for (let n = 0; n <= upTo; n += 50 * step) {
+    const ns = Array.from({ length: 50 }, (_, i) => n + i * step).filter((x) => x <= upTo);
+    const blocks = await Promise.all(ns.map((x) => block(url, x)));
+    blocks.forEach((b, i) => assert.equal(hexToNumber(b.timestamp), genesis + ns[i] * blockTime, `block ${ns[i]} on the grid genesis + n * ${blockTime}`));
+  }
+}
 
 describe("the L1 start command with the real Anvil", () => {
   it("pins the foundry image to the release of the npm Anvil the tests run", () => {
@@ -87,13 +175,9 @@ describe("the L1 start command with the real Anvil", () => {
   });
 
   it("serves the configured chain, block time and prefunded role accounts, and survives kill -9 on the slot grid", async (t) => {
-    const p = await plan({ blockTime: BLOCK_TIME, l1ChainId: CHAIN_ID });
-    const anvil = byContainerName(p, "kup-dev-anvil")!;
-    const entrypoints = anvil.inputs.entrypoints as string[];
-    const command = anvil.inputs.command as string[];
-    const port = await freePort();
-
-    let l1 = await startL1(entrypoints, command, port);
+    const BLOCK_TIME = 2;
+    const l1 = await L1.create("basic", await l1Command(BLOCK_TIME));
+    await l1.start();
     assert.equal(hexToNumber(await call(l1.url, "eth_chainId")), CHAIN_ID);
     const accounts = await call<string[]>(l1.url, "eth_accounts");
     assert.equal(accounts.length, DEV_ACCOUNT_COUNT);
@@ -101,43 +185,145 @@ describe("the L1 start command with the real Anvil", () => {
       assert.ok(accounts.map((a) => a.toLowerCase()).includes(role.address.toLowerCase()), `${role.address} is a dev account`);
       assert.ok(hexToNumber(await call(l1.url, "eth_getBalance", [role.address, "latest"])) > 0, `${role.address} is funded`);
     }
-    // Blocks every BLOCK_TIME seconds, on the grid genesis + n * blockTime.
-    while (hexToNumber(await call(l1.url, "eth_blockNumber")) < 3) await sleep(200);
+    // Blocks every BLOCK_TIME seconds, on the grid genesis + n * blockTime; genesis fixed on the volume.
+    while ((await headNumber(l1.url)) < 3) await sleep(200);
     const genesis = hexToNumber((await block(l1.url, 0)).timestamp);
-    for (let n = 1; n <= 3; n++) assert.equal(hexToNumber((await block(l1.url, n)).timestamp), genesis + n * BLOCK_TIME, `block ${n} on the grid`);
+    assert.equal(Number(readFileSync(l1.file(GENESIS), "utf8")), genesis, "the genesis timestamp is stored on the volume");
+    assert.equal(await beaconGenesis(l1.url), genesis, "the beacon API's genesis is block 0's timestamp");
+    await assertGrid(l1.url, genesis, BLOCK_TIME, 3);
 
     // Hard kill right after a periodic dump; remember what the dump holds.
-    const stateFile = join(dir, "state.json");
     let dumped = -1;
-    for (let tries = 0; tries < 20 && dumped < 3; tries++) {
+    for (let tries = 0; tries < 40 && dumped < 3; tries++) {
       try {
-        dumped = JSON.parse(readFileSync(stateFile, "utf8")).best_block_number;
-      } catch { /* mid-write */ }
+        dumped = l1.dumpedHead();
+      } catch { /* not written yet */ }
       if (dumped < 3) await sleep(250);
     }
     assert.ok(dumped >= 3, "the state file is dumped periodically while running");
-    const hashes = await Promise.all(Array.from({ length: dumped + 1 }, (_, n) => block(l1.url, n).then((b) => b.hash)));
-    process.kill(-l1.proc.pid!, "SIGKILL");
-    await new Promise((r) => l1.proc.once("exit", r));
+    const before = await hashes(l1.url, dumped);
+    await l1.kill();
     t.diagnostic(`killed at dumped block ${dumped}; waiting ${6 * BLOCK_TIME}s`);
     await sleep(6 * BLOCK_TIME * 1000);
 
-    l1 = await startL1(entrypoints, command, port);
+    await l1.start();
     assert.equal(hexToNumber(await call(l1.url, "eth_chainId")), CHAIN_ID, "same chain id");
     assert.deepEqual((await call<string[]>(l1.url, "eth_accounts")).length, DEV_ACCOUNT_COUNT, "same accounts");
-    for (let n = 0; n <= dumped; n++) assert.equal((await block(l1.url, n)).hash, hashes[n], `block ${n} kept across the kill`);
+    assert.deepEqual((await hashes(l1.url, dumped)), before, "every block of the dump kept across the kill");
     const head = await block(l1.url, "latest");
-    const headNumber = hexToNumber(head.number);
-    for (let n = 0; n <= headNumber; n++) {
-      const ts = hexToNumber((await block(l1.url, n)).timestamp);
-      assert.equal(ts, genesis + n * BLOCK_TIME, `block ${n} timestamp on the grid (slot = block number)`);
-    }
+    await assertGrid(l1.url, genesis, BLOCK_TIME, hexToNumber(head.number));
     assert.ok(Math.abs(Date.now() / 1000 - hexToNumber(head.timestamp)) <= BLOCK_TIME + 1, "head within one block time of wall-clock time");
-    assert.match(l1.stderr.join(""), /slot\(s\) behind; mining them/);
+    assert.match(l1.log(), /slot\(s\) behind; mining them/);
     // It keeps producing on the grid after the catch-up.
     await sleep(2 * BLOCK_TIME * 1000 + 500);
     const later = await block(l1.url, "latest");
-    assert.ok(hexToNumber(later.number) > headNumber);
+    assert.ok(hexToNumber(later.number) > hexToNumber(head.number));
     assert.equal(hexToNumber(later.timestamp), genesis + hexToNumber(later.number) * BLOCK_TIME);
+    // docker stop: SIGTERM to PID 1 dumps once more and exits 0.
+    assert.equal(await l1.stop(), 0);
+    assert.match(l1.log(), /state saved/);
+  });
+
+  describe("kills inside state dumps, restarts, damaged state files", () => {
+    const BLOCK_TIME = 2;
+    const GROWN = 1500;
+    let l1: L1;
+    let genesis: number;
+    let block0: string;
+    before(async () => {
+      l1 = await L1.create("crash", await l1Command(BLOCK_TIME));
+      // A chain GROWN slots old at its first start: the start script mines them, so dumps carry
+      // ~2.5 MB of JSON and take long enough to be hit.
+      genesis = Math.floor(Date.now() / 1000) - GROWN * BLOCK_TIME;
+      writeFileSync(l1.file(GENESIS), `${genesis}\n`);
+      await l1.start(60_000);
+      block0 = (await block(l1.url, 0)).hash;
+    });
+
+    it("kill -9 landing inside a dump, 5 times: every start comes back with every block up to the last good dump, same block 0 and beacon genesis", async (t) => {
+      const tmp = l1.file(`${STATE}.tmp`);
+      const delays = [0, 3, 8, 15, 25]; // ms after the dump's temp file appears
+      let landed = 0;
+      for (const delay of delays) {
+        while (!existsSync(l1.file(PREVIOUS))) await sleep(50); // at least two dumps done
+        const good = l1.dumpedHead();
+        const kept = await hashes(l1.url, good);
+        // Wait for the next dump to start writing its temp file, then kill the whole group.
+        const deadline = Date.now() + 15_000;
+        while (!existsSync(tmp)) {
+          assert.ok(Date.now() < deadline, "a dump starts within 15 s");
+          await new Promise((r) => setImmediate(r));
+        }
+        if (delay) await sleep(delay);
+        await l1.kill();
+        if (existsSync(tmp)) landed++;
+        const lastGood = l1.dumpedHead(); // the newest complete dump on the volume after the kill
+        assert.ok(lastGood >= good);
+        const ms = await l1.start(60_000);
+        t.diagnostic(`kill ${delay} ms into a dump (temp file left: ${existsSync(tmp) || "no"}); dumped head ${lastGood}; ready again in ${ms} ms`);
+        assert.match(l1.log(), new RegExp(`loaded state ${l1.file(STATE)}`));
+        assert.ok((await headNumber(l1.url)) >= lastGood);
+        assert.deepEqual(await hashes(l1.url, good), kept, "every block up to the last good dump is kept");
+        assert.equal((await block(l1.url, 0)).hash, block0, "block 0 unchanged");
+        assert.equal((await block(l1.url, 1)).parentHash, block0, "block 1 still links to block 0");
+        assert.equal(await beaconGenesis(l1.url), genesis, "beacon genesis time unchanged");
+      }
+      assert.ok(landed >= 4, `at least 4 of 5 kills landed while a dump was being written (${landed})`);
+      await assertGrid(l1.url, genesis, BLOCK_TIME, await headNumber(l1.url));
+    });
+
+    it("falls back to the previous good dump when the newest is damaged, and says so; refuses to start a new chain over damaged files", async () => {
+      await l1.kill();
+      const previous = l1.dumpedHead(PREVIOUS);
+      truncateSync(l1.file(STATE), Math.floor(readFileSync(l1.file(STATE)).length / 2)); // a torn write
+      await l1.start(60_000);
+      assert.match(l1.log(), /state .*l1-state\.json\.gz is damaged \(gzip CRC\/length check failed\); skipping it/);
+      assert.match(l1.log(), /FELL BACK to state .*l1-state\.json\.gz\.prev/);
+      assert.ok((await headNumber(l1.url)) >= previous);
+      assert.equal((await block(l1.url, 0)).hash, block0);
+      assert.equal(await beaconGenesis(l1.url), genesis);
+      await assertGrid(l1.url, genesis, BLOCK_TIME, await headNumber(l1.url));
+      // Both files damaged: exit 1, files kept, no new chain dumped over them.
+      await l1.kill();
+      for (const f of [STATE, PREVIOUS]) truncateSync(l1.file(f), 100);
+      assert.equal(await l1.startExpectingExit(), 1);
+      assert.match(l1.log(), /no loadable state in .* \(files kept\); refusing to start a new chain over them/);
+      assert.equal(readFileSync(l1.file(STATE)).length, 100);
+      assert.equal(readFileSync(l1.file(PREVIOUS)).length, 100);
+    });
+  });
+
+  it(`a 24 h outage at the default 4 s block time: healthy within ${CATCHUP_READY_AFTER} s of catch-up, every block on the grid, catch-up goes on`, async (t) => {
+    const BLOCK_TIME = 4;
+    const SLOTS = (24 * 3600) / BLOCK_TIME; // 21,600
+    const l1 = await L1.create("outage", await l1Command(BLOCK_TIME));
+    // The chain's last block is 24 h old: a stored genesis 24 h in the past, block 0 the head.
+    const genesis = Math.floor(Date.now() / 1000) - SLOTS * BLOCK_TIME;
+    writeFileSync(l1.file(GENESIS), `${genesis}\n`);
+    // Bound: Anvil up (< ANVIL_LOAD_TIMEOUT, ~1 s here) + CATCHUP_READY_AFTER + one chunk.
+    const bound = (CATCHUP_READY_AFTER + 15) * 1000;
+    const ms = await l1.start(bound);
+    t.diagnostic(`ready after ${ms} ms (bound ${bound} ms; load timeout ${ANVIL_LOAD_TIMEOUT} s; chunk ${CATCHUP_CHUNK} blocks)`);
+    assert.match(l1.log(), new RegExp(`L1 head is ${SLOTS} slot\\(s\\) behind`));
+    assert.match(l1.log(), /ready while catching up: block \d+, \d+ slot\(s\) to go/);
+    const head1 = await headNumber(l1.url);
+    assert.ok(head1 > 0 && head1 < SLOTS);
+    assert.equal(await beaconGenesis(l1.url), genesis);
+    await assertGrid(l1.url, genesis, BLOCK_TIME, head1, 7);
+    await assertGrid(l1.url, genesis, BLOCK_TIME, head1 < 60 ? head1 : 60);
+    // The catch-up goes on, in chunks, on the grid; a kill -9 during it keeps every dumped block.
+    await sleep(3000);
+    const head2 = await headNumber(l1.url);
+    assert.ok(head2 > head1 + 10, `still mining missed slots (${head1} -> ${head2})`);
+    const dumped = l1.dumpedHead();
+    const kept = await hashes(l1.url, dumped);
+    await l1.kill();
+    await l1.start(bound);
+    assert.deepEqual(await hashes(l1.url, dumped), kept, "a kill during the catch-up keeps every dumped block");
+    const head3 = await headNumber(l1.url);
+    await assertGrid(l1.url, genesis, BLOCK_TIME, head3, 13);
+    assert.equal(hexToNumber((await block(l1.url, head3)).timestamp), genesis + head3 * BLOCK_TIME);
+    t.diagnostic(`head ${head1} at ready, ${head2} 3 s later, ${head3} after a kill and restart`);
+    await l1.kill();
   });
 });

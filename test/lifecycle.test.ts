@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LABEL } from "../components/labels";
-import { StackContainer, lifecycleWaves, parsePs, psArgs } from "../ops/lifecycle";
+import { L1_HEALTHY_TIMEOUT_MS, LifecycleDeps, StackContainer, healthArgs, lifecycleWaves, parsePs, psArgs, runLifecycle } from "../ops/lifecycle";
 import { containers, label, plan } from "./helpers/plan";
 
 /** The containers `docker ps` would list for a plan, with their labels. */
@@ -52,5 +52,58 @@ describe("npm run stop / start", () => {
       const m = (c.inputs.mounts as { type: string; source: string; target: string }[]).find((x) => x.target === dir);
       assert.equal(m?.type, "volume", `${c.inputs.name} keeps ${dir} on a named volume`);
     }
+  });
+});
+
+/** A fake docker CLI and clock: `inspect` answers from `health(n)` (n = inspections so far). */
+function fakeDocker(health: (n: number) => string) {
+  const calls: string[] = [];
+  let clock = 0;
+  let inspections = 0;
+  const deps: LifecycleDeps = {
+    async docker(args) {
+      calls.push(args[0] === "inspect" ? `inspect ${args[args.length - 1]}` : args.join(" "));
+      return args[0] === "inspect" ? `${health(inspections++)}\n` : "";
+    },
+    async sleep(ms) {
+      clock += ms;
+    },
+    now: () => clock,
+    log: () => {},
+  };
+  return { calls, deps, elapsed: () => clock };
+}
+
+describe("npm run start waits for the L1 healthcheck", () => {
+  it("starts the sequencers only after docker inspect reports the L1 healthy", async () => {
+    const stack = await stackContainers({ sequencerCount: 2 });
+    const fake = fakeDocker((n) => (n < 5 ? "starting running" : "healthy running"));
+    await runLifecycle(stack, "start", fake.deps);
+    const firstL1Start = fake.calls.indexOf("start kup-dev-anvil");
+    const healthy = fake.calls.lastIndexOf("inspect kup-dev-anvil");
+    const sequencers = fake.calls.findIndex((c) => c.startsWith("start ") && c.includes("sequencer"));
+    assert.equal(firstL1Start, 0, "the L1 starts first");
+    assert.equal(fake.calls.filter((c) => c === "inspect kup-dev-anvil").length, 6, "polled until healthy");
+    assert.ok(sequencers > healthy, "sequencers start after the L1 is healthy");
+    assert.deepEqual(healthArgs("kup-dev-anvil").slice(0, 2), ["inspect", "-f"]);
+    assert.ok(!fake.calls.some((c) => c.startsWith("inspect") && !c.endsWith("kup-dev-anvil")), "only the L1 is health-gated");
+  });
+
+  it("gives up with a clear message, starting nothing else, when the L1 is not healthy in time", async () => {
+    const stack = await stackContainers();
+    const fake = fakeDocker(() => "starting running");
+    await assert.rejects(runLifecycle(stack, "start", fake.deps), /kup-dev-anvil did not become healthy within 120s \(health=starting, status=running\); later waves were not started; see: docker logs kup-dev-anvil/);
+    assert.ok(fake.elapsed() >= L1_HEALTHY_TIMEOUT_MS && fake.elapsed() < L1_HEALTHY_TIMEOUT_MS + 5000);
+    assert.deepEqual(fake.calls.filter((c) => !c.startsWith("inspect")), ["start kup-dev-anvil"]);
+  });
+
+  it("fails fast when the L1 exits or turns unhealthy; stop does not wait for health", async () => {
+    const stack = await stackContainers();
+    await assert.rejects(runLifecycle(stack, "start", fakeDocker(() => "starting exited").deps), /kup-dev-anvil is exited instead of becoming healthy/);
+    await assert.rejects(runLifecycle(stack, "start", fakeDocker(() => "unhealthy running").deps), /kup-dev-anvil is unhealthy/);
+    const stop = fakeDocker(() => "starting running");
+    await runLifecycle(stack, "stop", stop.deps);
+    assert.ok(!stop.calls.some((c) => c.startsWith("inspect")));
+    assert.equal(stop.calls[stop.calls.length - 1], "stop kup-dev-anvil");
   });
 });

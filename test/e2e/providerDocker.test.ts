@@ -258,6 +258,10 @@ describe("stand-in docker provider against the real engine", { timeout: 120_000 
     assert.deepEqual([grace.changes, grace.replaces], [true, []]);
     const user = await diffOf(T.container, outs, { ...again, user: "" });
     assert.equal(user.changes, false, "user: an empty new value is no change");
+    // Seen on the real engine: the image's WORKDIR/USER read back into state, input not set.
+    const { user: _u, workingDir: _w, ...unset } = again as Props;
+    const readBack = await diffOf(T.container, { ...outs, user: "nobody", workingDir: "/prometheus" }, unset);
+    assert.equal(readBack.changes, false, "user/workingDir read back from the image, not set as inputs: no change");
     const { logOpts: _drop, ...noLogOpts } = again;
     assert.deepEqual((await diffOf(T.container, outs, noLogOpts)).replaces, ["logOpts"], "removing a non-computed input is a change");
     const { command: _c, entrypoints: _e, ...noCmd } = again;

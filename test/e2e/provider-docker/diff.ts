@@ -136,7 +136,9 @@ function portsUnchanged(oldV: unknown, newV: unknown): boolean {
 export function propertyChanged(p: Prop, oldV: unknown, newV: unknown): boolean {
   if (containsUnknown(newV)) return true;
   if (newV === undefined || newV === null) {
-    if (p.computed) return false; // Optional+Computed: the stored value stays
+    // Optional+Computed keeps the stored value; a DiffSuppress on "" (user, workingDir) treats a
+    // missing new value as "" too, so a value read back from the image is no change.
+    if (p.computed || p.emptyNewIsNoChange) return false;
     return canonical(oldV, p) !== undefined;
   }
   if (p.emptyNewIsNoChange && reveal(newV) === "") return false;
