@@ -50,14 +50,20 @@ export function operationFor(type: string, keys: string[], before: PlannedResour
   return "replace"; // volumes, networks, random values
 }
 
+/**
+ * The changes between two plans, as `pulumi preview` lists them: custom resources created,
+ * replaced, updated or deleted, and component resources created or deleted (the engine lists a
+ * component that appears or goes, e.g. the conductor layer; it never diffs a component's inputs).
+ */
 export function diffPlans(before: Plan, after: Plan): Change[] {
-  const custom = (p: Plan) => new Map(p.resources.filter((r) => r.custom).map((r) => [r.urn, r]));
-  const a = custom(before);
-  const b = custom(after);
+  const byUrn = (p: Plan) => new Map(p.resources.map((r) => [r.urn, r]));
+  const a = byUrn(before);
+  const b = byUrn(after);
   const out: Change[] = [];
   for (const [urn, r] of b) {
     const old = a.get(urn);
     if (!old) out.push({ op: "create", urn, type: r.type, name: r.name, keys: [] });
+    else if (!r.custom) continue;
     else {
       const keys = changedKeys(old.inputs, r.inputs);
       if (keys.length) out.push({ op: operationFor(r.type, keys, old, r), urn, type: r.type, name: r.name, keys });

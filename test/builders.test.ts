@@ -16,22 +16,21 @@ import { toToml } from "../components/builders/toml";
 const after = (cmd: string[], f: string) => cmd[cmd.indexOf(f) + 1];
 
 describe("Anvil", () => {
-  it("runs the configured chain with the dev mnemonic, 30 accounts, prague, and periodic state dumps", () => {
-    const a = anvilArgs({ chainId: 901, blockTime: 3, statePath: "/data/state.json", port: 8545 });
+  it("runs the configured chain with the dev mnemonic, 30 accounts, prague; Anvil never rewrites its state file in place", () => {
+    const a = anvilArgs({ chainId: 901, blockTime: 3, statePath: "/data/l1-state.json.gz", port: 8545 });
     assert.equal(after(a, "--chain-id"), "901");
     assert.equal(after(a, "--accounts"), "30");
     assert.equal(after(a, "--mnemonic"), "test test test test test test test test test test test junk");
     assert.equal(after(a, "--hardfork"), L1_HARDFORK);
-    assert.equal(after(a, "--state"), "/data/state.json");
-    assert.equal(after(a, "--state-interval"), "1");
+    assert.ok(!a.includes("--state") && !a.includes("--state-interval"), "the start script dumps over RPC and renames instead");
     assert.ok(a.includes("--no-mining"), "mining starts only after the realignment");
   });
 
-  it("the start script realigns before mining and forwards SIGTERM so Anvil dumps its state", () => {
-    const s = anvilStartScript({ chainId: 901, blockTime: 3, statePath: "/data/state.json", port: 8545 });
-    const order = ["anvil_setTime", "anvil_setBlockTimestampInterval 3", "anvil_mine", "evm_setIntervalMining 3"].map((m) => s.indexOf(m));
-    assert.ok(order.every((i, j) => i > 0 && (j === 0 || i > order[j - 1])), "setTime, interval, catch-up, then interval mining");
-    assert.match(s, /trap 'kill -TERM "\$pid"/);
+  it("the start script fixes genesis, realigns, catches up in chunks, then mines; SIGTERM dumps once more", () => {
+    const s = anvilStartScript({ chainId: 901, blockTime: 3, statePath: "/data/l1-state.json.gz", port: 8545 });
+    const order = ['--timestamp "$genesis"', "anvil_setTime", "anvil_setBlockTimestampInterval 3", "anvil_mine", "evm_setIntervalMining 3"].map((m) => s.indexOf(m));
+    assert.ok(order.every((i, j) => i > 0 && (j === 0 || i > order[j - 1])), "genesis, setTime, interval, catch-up, then interval mining");
+    assert.match(s, /trap stop TERM INT/);
     assert.match(s, /'test test test test test test test test test test test junk'/, "the mnemonic is one shell word");
   });
 });

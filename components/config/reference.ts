@@ -2,6 +2,7 @@ import { DEFAULT_IMAGES } from "../images";
 import { CONFIG_KEYS, DEFAULT_PORTS } from "./schema";
 import { validateConfig } from "./validate";
 import { publishedPorts } from "../ports";
+import { e2eStepsSection } from "../../plan/e2eReport";
 
 /**
  * Markdown generated from the schema for README and docs/, so the reference cannot drift:
@@ -47,6 +48,7 @@ export function portsTableMarkdown(): string {
 export const GENERATED_SECTIONS: Record<string, () => string> = {
   "config-reference": configReferenceMarkdown,
   "ports-table": portsTableMarkdown,
+  "e2e-steps": () => e2eStepsSection(),
 };
 
 /** Replaces every `<!-- name:start -->...<!-- name:end -->` block with its generated content. */

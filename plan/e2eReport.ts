@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The record `npm run test:e2e` writes (test/e2e/harness.ts `writeReport`). */
+export interface E2eReport {
+  /** Cores, memory and OS of the machine the run was measured on. */
+  machine: string;
+  /** ISO date (YYYY-MM-DD) of the run. */
+  date: string;
+  steps: { name: string; command: string; seconds: number; ok: boolean }[];
+}
+
+/** Where the README's e2e step table comes from: the last full run, committed with the docs. */
+export const E2E_REPORT_FILE = join(__dirname, "..", "docs", "e2e-report.json");
+
+/** The step table of an e2e run, as Markdown: step, wall seconds, result, and the total. */
+export function e2eStepsMarkdown(report: E2eReport): string {
+  const total = report.steps.reduce((a, s) => a + s.seconds, 0);
+  return [
+    `Measured on ${report.machine}, ${report.date}:`,
+    "",
+    "| # | step | seconds | result |",
+    "|---:|---|---:|---|",
+    ...report.steps.map((s, i) => `| ${i + 1} | ${s.name} | ${s.seconds.toFixed(1)} | ${s.ok ? "ok" : "FAILED"} |`),
+    `| | **total** | **${total.toFixed(1)}** | |`,
+  ].join("\n");
+}
+
+/** The README section from the committed report; says so when none is committed yet. */
+export function e2eStepsSection(file = E2E_REPORT_FILE): string {
+  if (!existsSync(file)) return "No e2e run recorded yet: run `npm run test:e2e`, then copy its report to docs/e2e-report.json.";
+  return e2eStepsMarkdown(JSON.parse(readFileSync(file, "utf8")) as E2eReport);
+}
