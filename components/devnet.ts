@@ -3,14 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { SequencerEndpoints } from "./builders/chainServices";
 import { ChainServices } from "./chainServices";
 import { Conductor, conductorRef } from "./conductor";
-import { DevnetConfig } from "./config/schema";
+import { DevnetConfig, MAX_SEQUENCERS } from "./config/schema";
 import { hostUrl } from "./containers";
+import { ConductorLayerRetirement } from "./dynamic/conductorRetirement";
 import { DevnetReadiness } from "./dynamic/readiness";
 import { ServiceImage } from "./images";
 import { L1 } from "./l1";
 import { Monitoring } from "./monitoring";
 import { namesFor } from "./naming";
-import { conductorHostPort } from "./ports";
+import { conductorHostPort, nodeHostPorts } from "./ports";
 import { SequencerSet, nodeHostEndpoints, usesConductor } from "./sequencerSet";
 import { ValidatorSet } from "./validatorSet";
 
@@ -18,6 +19,8 @@ export interface DevnetArgs {
   /** The validated stack configuration. */
   config: DevnetConfig;
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
 /** Poll period of the readiness checks. */
 const READINESS_POLL_MS = 2000;
@@ -46,6 +49,20 @@ export class Devnet extends pulumi.ComponentResource {
     };
 
     const l1 = new L1(`${name}-l1`, { config: cfg, anvilImage: image("anvil"), deployerImage: image("opDeployer") }, { parent: this });
+    // One sequencer: a conductor layer left from an earlier topology is retired before the lone
+    // sequencer's kona-node starts (the engine deletes removed resources only at the end).
+    const retirement = usesConductor(cfg)
+      ? undefined
+      : new ConductorLayerRetirement(
+          `${name}-conductor-retirement`,
+          {
+            conductorPrefix: `${n.conductor(1).replace(/1$/, "")}`,
+            conductorRpcUrls: range(1, MAX_SEQUENCERS).map((i) => conductorRef(cfg, i).rpcUrl),
+            l2ChainId: cfg.l2ChainId,
+            leavingSequencerRpcUrls: range(2, MAX_SEQUENCERS).map((i) => hostUrl(cfg.bindAddress, nodeHostPorts(cfg, "sequencer", i).konaRpc)),
+          },
+          { parent: this },
+        );
     const l2 = {
       config: cfg,
       networkName: l1.networkName,
@@ -54,7 +71,7 @@ export class Devnet extends pulumi.ComponentResource {
       opRethImage: image("opReth"),
       konaNodeImage: image("konaNode"),
     };
-    const sequencers = new SequencerSet(`${name}-sequencers`, l2, { parent: this });
+    const sequencers = new SequencerSet(`${name}-sequencers`, { ...l2, konaAfter: retirement ? [retirement] : [] }, { parent: this });
     const sequencer1 = sequencers.nodes[0];
     const conductor = usesConductor(cfg)
       ? new Conductor(`${name}-conductor`, { config: cfg, networkName: l1.networkName, artifactsVolume: l1.artifactsVolume, image: image("opConductor"), sequencers: sequencers.nodes }, { parent: this })

@@ -49,6 +49,8 @@ export interface L2NodeArgs {
   sequencerHttp?: string;
   /** Sequencers under op-conductor: their own conductor's RPC URL. */
   conductorRpc?: string;
+  /** Resources the kona-node is created after, besides its op-reth. */
+  konaAfter?: pulumi.Resource[];
 }
 
 // pulumi.secret explicitly: the value stays encrypted in state even where a provider forgets to mark it.
@@ -117,7 +119,7 @@ export function createL2Node(prefix: string, a: L2NodeArgs, parent: pulumi.Resou
       labels: labels(spec("kona-node")),
       ...LONG_RUNNING,
     },
-    { parent, dependsOn: [opReth] },
+    { parent, dependsOn: [opReth, ...(a.konaAfter ?? [])] },
   );
 
   return {

@@ -14,6 +14,8 @@ export interface L2SetArgs {
   l1RpcUrl: string;
   opRethImage: pulumi.Input<string>;
   konaNodeImage: pulumi.Input<string>;
+  /** Resources the set's kona-nodes are created after (sequencers: the conductor-layer retirement). */
+  konaAfter?: pulumi.Resource[];
 }
 
 /** Whether the sequencers are steered by an op-conductor Raft cluster (more than one sequencer). */

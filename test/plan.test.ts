@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, it } from "node:test";
-import { SHARED, containers, plan, planProcess } from "./helpers/plan";
-
-const exec = promisify(execFile);
-
-async function checkFlags(p: object): Promise<string> {
-  const file = join(mkdtempSync(join(tmpdir(), "kupcake-plan-")), "plan.json");
-  writeFileSync(file, JSON.stringify(p));
-  const { stdout } = await exec(process.execPath, [join(SHARED, "tools", "check-flags.mjs"), file]).catch((e) => e);
-  return stdout.trim().split("\n").pop() ?? "";
-}
+import { checkPlanFlags } from "../conformance/checkFlags";
+import type { Plan, PlannedResource } from "../plan/run";
+import { byContainerName, containers, plan, planProcess } from "./helpers/plan";
 
 describe("the plan contract", () => {
   it("prints one JSON object with stack, config, resources and outputs", async () => {
@@ -84,7 +72,7 @@ describe("the plan contract", () => {
   });
 });
 
-describe("upstream flags (../shared/tools/check-flags.mjs)", () => {
+describe("flag conformance (conformance/flags.json)", () => {
   const variants: [string, Record<string, unknown>][] = [
     ["default", {}],
     ["1 sequencer", { sequencerCount: 1, l2Nodes: 3 }],
@@ -94,14 +82,74 @@ describe("upstream flags (../shared/tools/check-flags.mjs)", () => {
   ];
   for (const [name, sets] of variants) {
     it(`${name}: 0 problems`, async () => {
-      assert.match(await checkFlags(await plan(sets)), /^\d+ containers checked, 0 problems$/);
+      const r = checkPlanFlags(await plan(sets));
+      assert.deepEqual(r.problems, []);
+      assert.ok(r.checked > 0);
     });
   }
   for (const stack of ["single-sequencer", "multi-sequencer"]) {
     it(`example stack ${stack}: 0 problems`, async () => {
       const p = await plan({}, stack);
       assert.equal(p.config.network, `kup-${stack}`);
-      assert.match(await checkFlags(p), /^\d+ containers checked, 0 problems$/);
+      const r = checkPlanFlags(p);
+      assert.deepEqual(r.problems, []);
+      assert.ok(r.checked > 0);
     });
   }
+
+  /** A deep copy of the default plan with `edit` applied to the named container's inputs. */
+  async function edited(container: string, edit: (c: PlannedResource) => void): Promise<Plan> {
+    const p = structuredClone(await plan());
+    const c = byContainerName(p, container);
+    assert.ok(c, `${container} is in the default plan`);
+    edit(c);
+    return p;
+  }
+  /** Edits the L1 start script (`/bin/sh -c SCRIPT`) of the Anvil container. */
+  const editScript = (edit: (script: string) => string) =>
+    edited("kup-dev-anvil", (c) => {
+      const entry = c.inputs.entrypoints as string[];
+      assert.deepEqual(entry.slice(0, 2), ["/bin/sh", "-c"]);
+      const next = edit(entry[2]);
+      assert.notEqual(next, entry[2], "the edit changed the script");
+      entry[2] = next;
+    });
+
+  it("reports an unknown flag in a kona-node command (run as `exec kona-node \"$@\"`)", async () => {
+    const p = await edited("kup-dev-kona-node-sequencer-1", (c) => (c.inputs.command as string[]).push("--no-such-flag", "1"));
+    assert.deepEqual(checkPlanFlags(p).problems, ["kup-dev-kona-node-sequencer-1 (kona-node): unknown flag --no-such-flag"]);
+  });
+
+  it("reports a missing required kona-node flag, and a subcommand flag given before the subcommand", async () => {
+    const p = await edited("kup-dev-kona-node-validator-1", (c) => {
+      const cmd = c.inputs.command as string[];
+      cmd.splice(cmd.indexOf("--l1-beacon"), 2);
+      cmd.unshift("--mode", "validator");
+    });
+    assert.deepEqual(checkPlanFlags(p).problems, [
+      "kup-dev-kona-node-validator-1 (kona-node): unknown flag --mode (only accepted after a subcommand)",
+      "kup-dev-kona-node-validator-1 (kona-node): missing required flag --l1-beacon",
+    ]);
+  });
+
+  it("reports an unknown flag on an anvil line of the L1 start script", async () => {
+    const p = await editScript((s) => s.replace("anvil '--host'", "anvil --no-such-flag '--host'"));
+    assert.deepEqual(checkPlanFlags(p).problems, ["kup-dev-anvil (anvil): unknown flag --no-such-flag"]);
+  });
+
+  it("attributes `cast rpc --rpc-timeout 60` to cast, not to anvil; --rpc-timeout on the anvil line is reported", async () => {
+    const base = await plan();
+    const script = (byContainerName(base, "kup-dev-anvil")!.inputs.entrypoints as string[])[2];
+    assert.match(script, /cast rpc --rpc-timeout 60 anvil_mine/);
+    assert.match(script, /\banvil '--host'/);
+    assert.deepEqual(checkPlanFlags(base).problems.filter((x) => x.includes("--rpc-timeout")), []);
+
+    const p = await editScript((s) => s.replace("anvil '--host'", "anvil --rpc-timeout 60 '--host'"));
+    assert.deepEqual(checkPlanFlags(p).problems, ["kup-dev-anvil (anvil): unknown flag --rpc-timeout"]);
+  });
+
+  it("checks cast's own flags and ignores flag-like words inside quoted values", async () => {
+    const p = await editScript((s) => s.replace("cast rpc --rpc-timeout 60", "cast rpc --rpc-timeout 60 --no-such-flag").replaceAll("'test test test", "'test --looks-like-a-flag test"));
+    assert.deepEqual(checkPlanFlags(p).problems, ["kup-dev-anvil (cast): unknown flag --no-such-flag"]);
+  });
 });

@@ -133,7 +133,13 @@ describe("L2 node topology (default stack: 2 sequencers + 3 validators)", () => 
     assert.ok(!command(kona).includes("--sequencer.stopped"));
     assert.ok(!command(kona).includes("--conductor.rpc"));
     assert.equal(containers(p).filter((c) => label(c, LABEL.role) === "conductor").length, 0);
-    assert.ok(!p.resources.some((r) => r.type.includes("Conductor")));
+    assert.ok(!p.resources.some((r) => r.type.includes("Conductor") && !r.type.endsWith(":ConductorLayerRetirement")));
+    // A conductor layer left from a larger topology is retired before this kona-node starts.
+    const retirement = p.resources.find((r) => r.type.endsWith(":ConductorLayerRetirement"))!;
+    assert.ok(retirement, "the retirement resource exists with one sequencer");
+    assert.ok(kona.dependencies.includes(retirement.urn), "the lone kona-node is created after it");
+    assert.equal((retirement.inputs.conductorRpcUrls as string[]).length, 9);
+    assert.ok(!(await plan()).resources.some((r) => r.type.endsWith(":ConductorLayerRetirement")), "absent with conductors");
   });
 });
 
