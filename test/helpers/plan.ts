@@ -5,7 +5,6 @@ import type { Plan, PlannedResource } from "../../plan/run";
 
 const run = promisify(execFile);
 export const ROOT = join(__dirname, "..", "..");
-export const SHARED = join(ROOT, "..", "shared");
 
 export interface PlanRun {
   code: number;
