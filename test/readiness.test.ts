@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
 import { ReadinessInputs, checkReadiness, readinessProvider } from "../components/dynamic/readiness";
 import { DevnetDouble } from "./double/devnetDouble";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: object): unknown } };
 
 const FAST = { timeoutMs: 3000, pollMs: 20 };
 
@@ -32,6 +34,12 @@ describe("readiness: `pulumi up` ends when the devnet is live", () => {
       assert.equal(r.activeSequencer, "sequencer-1");
       assert.equal(r.leader, undefined);
       assert.ok(r.unsafeHead > 0 && r.safeHead > 0);
+      // The engine sends provider outputs as a protobuf Struct, which rejects `undefined` values
+      // ("Unexpected struct type", seen on the real engine going 2 -> 1 sequencers).
+      const created = await readinessProvider.create(inputs(d, false));
+      assert.doesNotThrow(() => Struct.fromJavaScript(created.outs));
+      const updated = await readinessProvider.update!(created.id, created.outs, inputs(d, false));
+      assert.doesNotThrow(() => Struct.fromJavaScript(updated.outs!));
     } finally {
       await d.stop();
     }

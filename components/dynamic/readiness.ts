@@ -109,7 +109,8 @@ export async function checkReadiness(i: ReadinessInputs): Promise<ReadinessRepor
     }, w()),
   );
 
-  return { activeSequencer: active.name, leader, unsafeHead, safeHead };
+  // No `leader` key without conductors: the engine's Struct encoding rejects `undefined` values.
+  return { activeSequencer: active.name, ...(leader !== undefined ? { leader } : {}), unsafeHead, safeHead };
 }
 
 export const readinessProvider: pulumi.dynamic.ResourceProvider = {
