@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { rpcCall } from "../../components/dynamic/rpc";
+import { rpcCall, waitFor } from "../../components/dynamic/rpc";
 import { mayChangeOnScale } from "../../components/stability";
 import { endpointsFromOutputs } from "../../ops/endpoints";
 import { Change, diffPlans } from "../../plan/diff";
@@ -122,7 +122,13 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
     await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
     await npm("stop", "stop", ["--stack", e.stack]);
     await npm("start", "start", ["--stack", e.stack]);
-    await npm("status after start", "status", ["--stack", e.stack]);
+    // `start` returns once the containers run; the cluster re-elects and resumes by itself.
+    await e.check("live again after start (status healthy within 60 s)", () =>
+      waitFor("npm run status to report a healthy devnet after start", async () => {
+        const r = await run(["npm", "run", "--silent", "status", "--", "--stack", e.stack], { cwd: e.dir, env: e.env, timeoutSeconds: 30 });
+        if (r.code !== 0) throw new Error(r.stdout.split("\n").filter((l) => l.includes("- ")).join("; ") || r.stderr.trim());
+      }, { timeoutMs: 60_000, pollMs: 2000 }),
+    );
     await e.pulumi("refresh", ["refresh", "--yes", "--skip-preview"]);
     await npm("up --expect-no-changes after refresh", "up", ["--yes", "--expect-no-changes"]);
 
