@@ -127,6 +127,7 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
       waitFor("npm run status to report a healthy devnet after start", async () => {
         const r = await run(["npm", "run", "--silent", "status", "--", "--stack", e.stack], { cwd: e.dir, env: e.env, timeoutSeconds: 30 });
         if (r.code !== 0) throw new Error(r.stdout.split("\n").filter((l) => l.includes("- ")).join("; ") || r.stderr.trim());
+        return true;
       }, { timeoutMs: 60_000, pollMs: 2000 }),
     );
     await e.pulumi("refresh", ["refresh", "--yes", "--skip-preview"]);
