@@ -161,6 +161,21 @@ export class E2eRun {
     ];
   }
 
+  /**
+   * Keeps the last lines of every stack container's log (and its state) in `<logDir>/containers/`,
+   * so a failed run can be read after `destroy` removed the containers. Returns the directory.
+   */
+  keepContainerLogs(lines = 300): string {
+    const dir = join(this.logDir, "containers");
+    mkdirSync(dir, { recursive: true });
+    for (const name of this.containers().keys()) {
+      const r = spawnSync("docker", ["logs", "--timestamps", "--tail", String(lines), name], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const state = docker(["inspect", "--format", "{{json .State}}", name], true);
+      writeFileSync(join(dir, `${name}.log`), `# state: ${state}\n${r.stdout}${r.stderr}`);
+    }
+    return dir;
+  }
+
   /** Removes whatever the run left (after a failed destroy); returns what it removed. */
   sweep(): string[] {
     const left = this.leftovers();

@@ -141,6 +141,7 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
   } catch (err) {
     failure = err;
   } finally {
+    if (failure) process.stderr.write(`e2e: container logs kept in ${e.keepContainerLogs()}\n`);
     // 6. Destroy is armed from the first up: it runs whatever happened, then nothing may be left.
     const destroyed = await e.pulumi("destroy", ["destroy", "--yes", "--skip-preview"], { allowFailure: true });
     const left = e.sweep();
