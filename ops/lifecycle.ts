@@ -9,11 +9,16 @@ export interface StackContainer {
 }
 
 /**
- * Start order, in waves: L1 first (everything reads it), then sequencers, their conductors,
+ * Start order, in waves: L1 first (everything reads it), then the conductors, the sequencers,
  * validators, the chain services, monitoring last. `stop` runs the waves backwards, so L1 stops
- * last and dumps its state after nothing writes to it any more. One-shot jobs are left alone.
+ * last and dumps its state after nothing writes to it any more, and every sequencer stops before
+ * its conductor: a sequencer still sealing after its conductor stopped leaves its head ahead of
+ * the Raft head, and after a restart every new leader then fails `admin_startSequencer` with an
+ * unsafe-head mismatch, forever (found on the real engine). Conductors started first wait for
+ * their sequencer's handshake (op-conductor retries `admin_conductorEnabled`). One-shot jobs are
+ * left alone.
  */
-export const START_WAVES: readonly string[][] = [["l1"], ["sequencer"], ["conductor"], ["validator"], ["batcher", "proposer", "challenger"], ["monitoring"]];
+export const START_WAVES: readonly string[][] = [["l1"], ["conductor"], ["sequencer"], ["validator"], ["batcher", "proposer", "challenger"], ["monitoring"]];
 
 export function lifecycleWaves(containers: StackContainer[], direction: "start" | "stop"): string[][] {
   const known = new Set(START_WAVES.flat());

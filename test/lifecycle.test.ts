@@ -11,12 +11,12 @@ async function stackContainers(sets: Record<string, unknown> = {}): Promise<Stac
 }
 
 describe("npm run stop / start", () => {
-  it("starts L1 first, then sequencers, conductors, validators, services, monitoring; jobs are left alone", async () => {
+  it("starts L1 first, then conductors, sequencers, validators, services, monitoring; jobs are left alone", async () => {
     const waves = lifecycleWaves(await stackContainers({ sequencerCount: 2, l2Nodes: 3 }), "start");
     assert.deepEqual(waves, [
       ["kup-dev-anvil"],
-      ["kup-dev-op-reth-sequencer-1", "kup-dev-kona-node-sequencer-1", "kup-dev-op-reth-sequencer-2", "kup-dev-kona-node-sequencer-2"],
       ["kup-dev-op-conductor-1", "kup-dev-op-conductor-2"],
+      ["kup-dev-op-reth-sequencer-1", "kup-dev-kona-node-sequencer-1", "kup-dev-op-reth-sequencer-2", "kup-dev-kona-node-sequencer-2"],
       ["kup-dev-op-reth-validator-1", "kup-dev-kona-node-validator-1"],
       ["kup-dev-op-batcher", "kup-dev-op-proposer"],
       ["kup-dev-grafana", "kup-dev-prometheus"],
@@ -28,6 +28,9 @@ describe("npm run stop / start", () => {
     const stop = lifecycleWaves(await stackContainers(), "stop");
     assert.deepEqual(stop, start.reverse().map((w) => [...w].reverse()));
     assert.deepEqual(stop[stop.length - 1], ["kup-dev-anvil"]);
+    // A sequencer stopping after its conductor would seal blocks Raft never commits (restart wedge).
+    const at = (name: string) => stop.findIndex((w) => w.includes(name));
+    for (const i of [1, 2]) assert.ok(at(`kup-dev-kona-node-sequencer-${i}`) < at(`kup-dev-op-conductor-${i}`), `sequencer ${i} stops before its conductor`);
     assert.ok(!stop.flat().some((n) => n.includes("op-deployer")), "one-shot jobs are not started again");
   });
 
