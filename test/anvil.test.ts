@@ -1,151 +1,23 @@
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { after, before, describe, it } from "node:test";
+import { existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
 import { DEV_ACCOUNT_COUNT, ROLES } from "../components/accounts";
-import { ANVIL_LOAD_TIMEOUT, CATCHUP_CHUNK, CATCHUP_READY_AFTER, L1_READY_FILE } from "../components/builders/anvil";
-import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
+import { ANVIL_LOAD_TIMEOUT, CATCHUP_CHUNK, CATCHUP_READY_AFTER } from "../components/builders/anvil";
+import { hexToNumber, sleep } from "../components/dynamic/rpc";
 import { DEFAULT_IMAGES } from "../components/images";
-import { ROOT, byContainerName, plan } from "./helpers/plan";
+import { L1, STATE_FILE, beaconGenesis, block, call, headNumber, l1Command } from "./helpers/l1Process";
+import { ROOT } from "./helpers/plan";
 
 /**
  * Runs the L1 container's exact start command (from the plan) with the REAL Anvil and cast of
- * the npm packages `@foundry-rs/anvil` / `@foundry-rs/cast`, pinned to the same foundry release
- * as the container image. Only host paths (the /data volume, the /dev/shm ready file), the port
- * and the listen address are mapped.
+ * the npm packages (harness: test/helpers/l1Process.ts).
  */
-const foundryBin = (tool: string) => dirname(require.resolve(`@foundry-rs/${tool}-linux-amd64/package.json`)) + "/bin";
 const CHAIN_ID = 4242;
 /** Files the start script keeps on the L1 volume (mapped to the test's data directory). */
-const STATE = "l1-state.json.gz";
+const STATE = STATE_FILE;
 const PREVIOUS = `${STATE}.prev`;
 const GENESIS = "genesis-timestamp";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Replaces a token that must be present (so the test follows the real command, not a guess). */
-function mapToken(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `the L1 command contains ${from}`);
-  return text.split(from).join(to);
-}
-
-interface L1Command {
-  entrypoints: string[];
-  command: string[];
-}
-
-/** The L1 container's command from the plan of a stack with this block time. */
-async function l1Command(blockTime: number): Promise<L1Command> {
-  const p = await plan({ blockTime, l1ChainId: CHAIN_ID });
-  const anvil = byContainerName(p, "kup-dev-anvil")!;
-  return { entrypoints: anvil.inputs.entrypoints as string[], command: anvil.inputs.command as string[] };
-}
-
-const root = mkdtempSync(join(tmpdir(), "kupcake-anvil-"));
-const alive = new Set<ChildProcess>();
-after(() => {
-  for (const p of alive) if (p.pid) try { process.kill(-p.pid, "SIGKILL"); } catch { /* gone */ }
-  rmSync(root, { recursive: true, force: true });
-});
-
-/** One L1 "container": a data directory (its volume) and a port, started and killed like Docker does. */
-class L1 {
-  readonly dir: string;
-  proc?: ChildProcess;
-  stderr: string[] = [];
-  readonly url: string;
-  private constructor(name: string, readonly cmd: L1Command, readonly port: number) {
-    this.dir = join(root, name);
-    mkdirSync(this.dir);
-    this.url = `http://127.0.0.1:${port}`;
-  }
-  static async create(name: string, cmd: L1Command) {
-    return new L1(name, cmd, await freePort());
-  }
-  file(name: string) {
-    return join(this.dir, name);
-  }
-  log() {
-    return this.stderr.join("");
-  }
-  /** Starts the exact start script; resolves once the ready file (the healthcheck's test) exists. */
-  async start(readyWithinMs = 30_000): Promise<number> {
-    const [shell, flagC, script, ...rest] = [...this.cmd.entrypoints, ...this.cmd.command];
-    assert.equal(shell, "/bin/sh");
-    assert.equal(flagC, "-c");
-    let mapped = mapToken(script, "/data/", `${this.dir}/`);
-    mapped = mapToken(mapped, "'/data'", `'${this.dir}'`);
-    mapped = mapToken(mapped, "8545", String(this.port));
-    mapped = mapToken(mapped, "'0.0.0.0'", "'127.0.0.1'");
-    mapped = mapToken(mapped, L1_READY_FILE, this.file("ready"));
-    rmSync(this.file("ready"), { force: true }); // a fresh container start has an empty /dev/shm
-    const t0 = Date.now();
-    // detached: its own process group, so a SIGKILL hits the shell, Anvil and cast together, as `docker kill` does.
-    const proc = spawn(shell, [flagC, mapped, ...rest], {
-      detached: true,
-      env: { ...process.env, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    alive.add(proc);
-    proc.once("exit", () => alive.delete(proc));
-    this.proc = proc;
-    this.stderr = [];
-    const stderr = this.stderr;
-    proc.stderr!.on("data", (d) => stderr.push(String(d)));
-    while (!existsSync(this.file("ready"))) {
-      if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${this.log()}`);
-      if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.log()}`);
-      await sleep(50);
-    }
-    return Date.now() - t0;
-  }
-  /** Runs the start script until it exits on its own; returns its exit code. */
-  async startExpectingExit(): Promise<number> {
-    const started = this.start(20_000).then(
-      () => assert.fail("the L1 became ready"),
-      () => undefined,
-    );
-    const code = await new Promise<number>((r) => this.proc!.once("exit", (c) => r(c ?? -1)));
-    await started;
-    return code;
-  }
-  /** SIGKILL to the whole process group (`docker kill`, OOM, power loss). */
-  async kill() {
-    const proc = this.proc!;
-    if (proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once("exit", r));
-    process.kill(-proc.pid!, "SIGKILL");
-    await exited;
-  }
-  /** SIGTERM to the shell only (`docker stop` signals PID 1), then wait for it. */
-  async stop() {
-    const proc = this.proc!;
-    const exited = new Promise<number>((r) => proc.once("exit", (c) => r(c ?? -1)));
-    proc.kill("SIGTERM");
-    return exited;
-  }
-  /** The best block number of a dump file on the volume (what a start would load). */
-  dumpedHead(name = STATE): number {
-    const state = JSON.parse(gunzipSync(readFileSync(this.file(name))).toString("utf8"));
-    return state.best_block_number;
-  }
-}
-
-const call = <T>(url: string, method: string, params: unknown[] = []) => rpcCall<T>(url, method, params);
-type Block = { number: string; timestamp: string; hash: string; parentHash: string };
-const block = (url: string, n: number | "latest") => call<Block>(url, "eth_getBlockByNumber", [n === "latest" ? n : "0x" + n.toString(16), false]);
-const headNumber = async (url: string) => hexToNumber(await call<string>(url, "eth_blockNumber"));
 async function hashes(url: string, upTo: number): Promise<string[]> {
   const out: string[] = [];
   for (let n = 0; n <= upTo; n += 50) {
@@ -153,11 +25,6 @@ async function hashes(url: string, upTo: number): Promise<string[]> {
     out.push(...part);
   }
   return out;
-}
-async function beaconGenesis(url: string): Promise<number> {
-  const r = await fetch(`${url}/eth/v1/beacon/genesis`);
-  assert.equal(r.status, 200);
-  return Number(((await r.json()) as { data: { genesis_time: string } }).data.genesis_time);
 }
 /** Every block 0..upTo has timestamp genesis + n * blockTime and links to its parent. */
 async function assertGrid(url: string, genesis: number, blockTime: number, upTo: number, step = 1) {
@@ -176,7 +43,7 @@ describe("the L1 start command with the real Anvil", () => {
 
   it("serves the configured chain, block time and prefunded role accounts, and survives kill -9 on the slot grid", async (t) => {
     const BLOCK_TIME = 2;
-    const l1 = await L1.create("basic", await l1Command(BLOCK_TIME));
+    const l1 = await L1.create("basic", await l1Command(BLOCK_TIME, CHAIN_ID));
     await l1.start();
     assert.equal(hexToNumber(await call(l1.url, "eth_chainId")), CHAIN_ID);
     const accounts = await call<string[]>(l1.url, "eth_accounts");
@@ -231,7 +98,7 @@ describe("the L1 start command with the real Anvil", () => {
     let genesis: number;
     let block0: string;
     before(async () => {
-      l1 = await L1.create("crash", await l1Command(BLOCK_TIME));
+      l1 = await L1.create("crash", await l1Command(BLOCK_TIME, CHAIN_ID));
       // A chain GROWN slots old at its first start: the start script mines them, so dumps carry
       // ~2.5 MB of JSON and take long enough to be hit.
       genesis = Math.floor(Date.now() / 1000) - GROWN * BLOCK_TIME;
@@ -296,7 +163,7 @@ describe("the L1 start command with the real Anvil", () => {
   it(`a 24 h outage at the default 4 s block time: healthy within ${CATCHUP_READY_AFTER} s of catch-up, every block on the grid, catch-up goes on`, async (t) => {
     const BLOCK_TIME = 4;
     const SLOTS = (24 * 3600) / BLOCK_TIME; // 21,600
-    const l1 = await L1.create("outage", await l1Command(BLOCK_TIME));
+    const l1 = await L1.create("outage", await l1Command(BLOCK_TIME, CHAIN_ID));
     // The chain's last block is 24 h old: a stored genesis 24 h in the past, block 0 the head.
     const genesis = Math.floor(Date.now() / 1000) - SLOTS * BLOCK_TIME;
     writeFileSync(l1.file(GENESIS), `${genesis}\n`);

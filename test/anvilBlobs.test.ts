@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { gunzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { ROLES } from "../components/accounts";
-import { L1_READY_FILE } from "../components/builders/anvil";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
+import { L1, beaconGenesis, block, call, foundryBin, headNumber } from "./helpers/l1Process";
 import { byContainerName, plan } from "./helpers/plan";
 
 /**
@@ -27,120 +25,16 @@ import { byContainerName, plan } from "./helpers/plan";
  * and the beacon genesis is block 0's timestamp, across restarts.
  */
 const run = promisify(execFile);
-const foundryBin = (tool: string) => dirname(require.resolve(`@foundry-rs/${tool}-linux-amd64/package.json`)) + "/bin";
 const CAST = join(foundryBin("cast"), "cast");
 const CHAIN_ID = 4242;
 const BLOCK_TIME = 2;
-const STATE = "l1-state.json.gz";
 const GENESIS = "genesis-timestamp";
 /** The blob poster: dev account 1 (a public dev key); blobs go to dev account 2. */
 const SENDER = ROLES.l1FeeVault;
 const RECIPIENT = ROLES.sequencerFeeVault.address;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Replaces a token that must be present (so the test follows the real command, not a guess). */
-function mapToken(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `the L1 command contains ${from}`);
-  return text.split(from).join(to);
-}
-
 const root = mkdtempSync(join(tmpdir(), "kupcake-anvil-blobs-"));
-const alive = new Set<ChildProcess>();
-after(() => {
-  for (const p of alive) if (p.pid) try { process.kill(-p.pid, "SIGKILL"); } catch { /* gone */ }
-  rmSync(root, { recursive: true, force: true });
-});
-
-/** One L1 "container": a data directory (its volume) and a port, started and killed like Docker does. */
-class L1 {
-  readonly dir: string;
-  readonly url: string;
-  proc?: ChildProcess;
-  stderr: string[] = [];
-  constructor(name: string, readonly cmd: { entrypoints: string[]; command: string[] }, readonly port: number) {
-    this.dir = join(root, name);
-    mkdirSync(this.dir);
-    this.url = `http://127.0.0.1:${port}`;
-  }
-  file(name: string) {
-    return join(this.dir, name);
-  }
-  log() {
-    return this.stderr.join("");
-  }
-  /** Starts the exact start script; resolves once the ready file (the healthcheck's test) exists. */
-  async start(readyWithinMs = 30_000): Promise<number> {
-    const [shell, flagC, script, ...rest] = [...this.cmd.entrypoints, ...this.cmd.command];
-    assert.equal(shell, "/bin/sh");
-    assert.equal(flagC, "-c");
-    let mapped = mapToken(script, "/data/", `${this.dir}/`);
-    mapped = mapToken(mapped, "'/data'", `'${this.dir}'`);
-    mapped = mapToken(mapped, "8545", String(this.port));
-    mapped = mapToken(mapped, "'0.0.0.0'", "'127.0.0.1'");
-    mapped = mapToken(mapped, L1_READY_FILE, this.file("ready"));
-    rmSync(this.file("ready"), { force: true }); // a fresh container start has an empty /dev/shm
-    const t0 = Date.now();
-    // detached: its own process group, so a SIGKILL hits the shell, Anvil and cast together, as `docker kill` does.
-    const proc = spawn(shell, [flagC, mapped, ...rest], {
-      detached: true,
-      env: { ...process.env, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    alive.add(proc);
-    proc.once("exit", () => alive.delete(proc));
-    this.proc = proc;
-    this.stderr = [];
-    const stderr = this.stderr;
-    proc.stderr!.on("data", (d) => stderr.push(String(d)));
-    while (!existsSync(this.file("ready"))) {
-      if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${this.log()}`);
-      if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.log()}`);
-      await sleep(50);
-    }
-    return Date.now() - t0;
-  }
-  /** SIGKILL to the whole process group (`docker kill`, OOM, power loss). */
-  async kill() {
-    const proc = this.proc!;
-    if (proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once("exit", r));
-    process.kill(-proc.pid!, "SIGKILL");
-    await exited;
-  }
-  /** SIGTERM to the shell only (`docker stop` signals PID 1), then wait for it. */
-  async stop() {
-    const proc = this.proc!;
-    const exited = new Promise<number>((r) => proc.once("exit", (c) => r(c ?? -1)));
-    proc.kill("SIGTERM");
-    return exited;
-  }
-  /** The best block number of the state file on the volume (what a start would load). */
-  dumpedHead(): number {
-    return JSON.parse(gunzipSync(readFileSync(this.file(STATE))).toString("utf8")).best_block_number;
-  }
-}
-
-const call = <T>(url: string, method: string, params: unknown[] = []) => rpcCall<T>(url, method, params);
-type Block = { number: string; timestamp: string; hash: string; parentHash: string };
-const block = (url: string, n: number | "latest") => call<Block>(url, "eth_getBlockByNumber", [n === "latest" ? n : "0x" + n.toString(16), false]);
-const headNumber = async (url: string) => hexToNumber(await call<string>(url, "eth_blockNumber"));
-
-/** kona's view of the L1 beacon genesis: `data.genesis_time`, a decimal string. */
-async function beaconGenesis(url: string): Promise<number> {
-  const r = await fetch(`${url}/eth/v1/beacon/genesis`);
-  assert.equal(r.status, 200, "GET /eth/v1/beacon/genesis answers 200");
-  const t = ((await r.json()) as { data: { genesis_time: string } }).data.genesis_time;
-  assert.match(t, /^\d+$/, "genesis_time is a decimal string");
-  return Number(t);
-}
+after(() => rmSync(root, { recursive: true, force: true }));
 
 /** `GET /eth/v1/beacon/blobs/<slot>[?versioned_hashes=…]`: status and the returned blobs (hex). */
 async function beaconBlobs(url: string, slot: number, versionedHashes?: string[]): Promise<{ status: number; blobs?: string[]; body: string }> {
@@ -269,7 +163,7 @@ describe("blobs on the real Anvil across L1 restarts", () => {
     signing.forEach((s) => s.catch(() => undefined)); // awaited below; no unhandled rejection meanwhile
     const p = await plan({ blockTime: BLOCK_TIME, l1ChainId: CHAIN_ID });
     const anvil = byContainerName(p, "kup-dev-anvil")!;
-    const l1 = new L1("blobs", { entrypoints: anvil.inputs.entrypoints as string[], command: anvil.inputs.command as string[] }, await freePort());
+    const l1 = await L1.create("blobs", { entrypoints: anvil.inputs.entrypoints as string[], command: anvil.inputs.command as string[] });
 
     await l1.start();
     assert.equal(hexToNumber(await call(l1.url, "eth_chainId")), CHAIN_ID);
