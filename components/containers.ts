@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
 import { LABEL } from "./labels";
+import { ownerLabel } from "./owner";
 
 export { LABEL };
 
@@ -13,9 +14,14 @@ export interface LabelSpec {
   index?: number;
 }
 
+/**
+ * The labels of a container, volume or network. Every one also carries the ownership label
+ * (`kupcake.project` = stack @ checkout id), taken from the running stack, so no caller can forget it.
+ */
 export function labels(s: LabelSpec): { label: string; value: string }[] {
   return [
     { label: LABEL.network, value: s.network },
+    { label: LABEL.project, value: ownerLabel(pulumi.getStack()) },
     { label: LABEL.role, value: s.role },
     { label: LABEL.service, value: s.service },
     ...(s.index !== undefined ? [{ label: LABEL.index, value: String(s.index) }] : []),

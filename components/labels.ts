@@ -7,4 +7,10 @@ export const LABEL = {
   role: "kupcake.role",
   index: "kupcake.index",
   service: "kupcake.service",
+  /**
+   * Ownership: `<stack>@<checkout id>` (see components/owner.ts). Two checkouts using the same
+   * stack name on one engine carry different values, so the operator scripts (stop, start, drill,
+   * the port preflight) act only on their own checkout's containers. Never depends on the topology.
+   */
+  project: "kupcake.project",
 } as const;

@@ -34,19 +34,125 @@ export function lifecycleWaves(containers: StackContainer[], direction: "start" 
   return direction === "start" ? waves : waves.reverse().map((w) => [...w].reverse());
 }
 
-/** `docker ps -a` arguments that list a devnet's containers with the labels `parsePs` reads. */
-export function psArgs(network: string): string[] {
-  return ["ps", "-a", "--filter", `label=${LABEL.network}=${network}`, "--format", `{{.Names}}\t{{.Label "${LABEL.role}"}}\t{{.Label "${LABEL.service}"}}\t{{.Label "${LABEL.index}"}}`];
+/** Which stack of which checkout the scripts act for (see components/owner.ts). */
+export interface StackIdentity {
+  stack: string;
+  /** `kupcake.network` of the stack (its name prefix). */
+  network: string;
+  /** `kupcake.project` of this checkout's stack. */
+  owner: string;
 }
 
-export function parsePs(stdout: string): StackContainer[] {
+/** A container as the engine lists it, with the labels that tell whose it is. */
+export interface EngineContainer extends StackContainer {
+  /** `kupcake.project`, "" when absent. */
+  owner: string;
+  /** `kupcake.network`, "" when absent. */
+  network: string;
+  /** Docker's state: running, exited, created, ... */
+  state: string;
+}
+
+/** `docker ps -a` arguments listing every container of the engine with the labels `parseEngineList` reads. */
+export function engineListArgs(): string[] {
+  const l = (k: string) => `{{.Label "${k}"}}`;
+  return ["ps", "-a", "--no-trunc", "--format", ["{{.Names}}", "{{.State}}", l(LABEL.project), l(LABEL.network), l(LABEL.role), l(LABEL.service), l(LABEL.index)].join("\t")];
+}
+
+export function parseEngineList(stdout: string): EngineContainer[] {
   return stdout
     .split("\n")
-    .filter((l) => l.trim())
+    .filter((l) => l.includes("\t"))
     .map((l) => {
-      const [name, role, service, index] = l.split("\t");
-      return { name, role, service, ...(index ? { index: Number(index) } : {}) };
+      const [name, state, owner, network, role, service, index] = l.split("\t");
+      return { name, state, owner: owner ?? "", network: network ?? "", role: role ?? "", service: service ?? "", ...(index ? { index: Number(index) } : {}) };
     });
+}
+
+/** The containers a plan of the stack declares (one-shot jobs included), with the labels the waves use. */
+export function expectedContainers(plan: { resources: { type: string; inputs: Record<string, unknown> }[] }): StackContainer[] {
+  return plan.resources
+    .filter((r) => r.type === "docker:index/container:Container")
+    .map((r) => {
+      const labels = (r.inputs.labels as { label: string; value: string }[] | undefined) ?? [];
+      const label = (k: string) => labels.find((x) => x.label === k)?.value;
+      const index = label(LABEL.index);
+      return { name: String(r.inputs.name), role: label(LABEL.role) ?? "", service: label(LABEL.service) ?? "", ...(index ? { index: Number(index) } : {}) };
+    });
+}
+
+/** A container that carries the stack's name or labels but is not one of its own. */
+export interface ForeignContainer {
+  name: string;
+  why: string;
+}
+
+/** The engine's containers compared with the plan of the stack. */
+export interface Reconciled {
+  expected: StackContainer[];
+  /** Expected containers found on the engine, owned by this checkout's stack. */
+  found: StackContainer[];
+  /** Expected long-running containers that are not there (or not ours). */
+  missing: StackContainer[];
+  /** Expected one-shot jobs that are not there: not needed to stop or start the devnet. */
+  missingJobs: StackContainer[];
+  foreign: ForeignContainer[];
+}
+
+const whose = (owner: string) =>
+  owner ? `another checkout or stack (kupcake.project=${owner})` : "no Kupcake checkout (no kupcake.project label: made by hand, or by a Kupcake version without ownership labels)";
+
+/**
+ * Splits the engine's containers into the stack's own (expected by the plan AND labelled with this
+ * checkout's owner), the missing ones, and the foreign ones: a container with an expected name that
+ * belongs to someone else, or one that carries the stack's network label or owner label but is
+ * not in the plan.
+ */
+export function reconcile(expected: StackContainer[], listed: EngineContainer[], id: StackIdentity): Reconciled {
+  const byName = new Map(listed.map((c) => [c.name, c]));
+  const expectedNames = new Set(expected.map((c) => c.name));
+  const found: StackContainer[] = [];
+  const missing: StackContainer[] = [];
+  const missingJobs: StackContainer[] = [];
+  const foreign: ForeignContainer[] = [];
+  for (const e of expected) {
+    const c = byName.get(e.name);
+    if (c && c.owner === id.owner) found.push(e);
+    else {
+      if (c) foreign.push({ name: c.name, why: `has the name of a container of stack ${id.stack} but belongs to ${whose(c.owner)}` });
+      (e.role === "job" ? missingJobs : missing).push(e);
+    }
+  }
+  for (const c of listed) {
+    if (expectedNames.has(c.name)) continue;
+    if (c.owner === id.owner) foreign.push({ name: c.name, why: `belongs to this checkout's stack ${id.stack} but is not in its plan (the stack file changed since the last npm run up? run npm run up)` });
+    else if (c.network === id.network) foreign.push({ name: c.name, why: `carries kupcake.network=${id.network} but belongs to ${whose(c.owner)}` });
+  }
+  return { expected, found, missing, missingJobs, foreign };
+}
+
+const services = (cs: StackContainer[]) => cs.filter((c) => c.role !== "job").length;
+
+/** One line: how many containers the plan expects and how many of them this checkout has. */
+export function reconcileSummary(r: Reconciled, id: StackIdentity): string {
+  const jobs = r.expected.length - services(r.expected);
+  return `stack ${id.stack} (${id.network}, kupcake.project=${id.owner}): expected ${r.expected.length} containers (${services(r.expected)} services + ${jobs} one-shot jobs), found ${r.found.length}`;
+}
+
+/** Why the scripts refuse to act, or undefined when the engine holds exactly the stack's own containers. */
+export function refusal(r: Reconciled, id: StackIdentity): string | undefined {
+  if (r.found.length === 0 && r.foreign.length === 0) {
+    return `no container of stack ${id.stack} from this checkout exists on the engine. Is it up? Create it with: npm run up -- --stack ${id.stack}`;
+  }
+  if (r.missing.length === 0 && r.foreign.length === 0) return undefined;
+  const lines = [`refusing: the engine does not hold exactly stack ${id.stack}'s own containers; nothing was started or stopped.`];
+  if (r.missing.length) lines.push(`missing (${r.missing.length}): ${r.missing.map((c) => c.name).join(", ")}`);
+  if (r.foreign.length) lines.push(`foreign (${r.foreign.length}):`, ...r.foreign.map((f) => `  ${f.name} ${f.why}`));
+  lines.push(
+    "Fix: run npm run up -- --stack " + id.stack + " to converge this checkout's stack; remove or rename containers that are not yours; " +
+      "a second checkout needs its own stack name or kupcake:network (npm run status shows what answers).",
+  );
+  return lines.join("\n");
 }
 
 /** Roles whose containers must be healthy (Docker healthcheck) before the next wave starts. */
@@ -102,4 +208,23 @@ export async function runLifecycle(containers: StackContainer[], direction: "sta
       deps.log(`${c.name} is healthy after ${((deps.now() - t0) / 1000).toFixed(1)}s`);
     }
   }
+}
+
+/** Refused by `operateStack`: the message says what was expected, what was found and the fix. */
+export class LifecycleRefusal extends Error {}
+
+/**
+ * `npm run stop` / `start`: lists the engine's containers, keeps only the stack's own (expected by
+ * the plan and labelled with this checkout's owner), refuses on any missing or foreign container,
+ * then runs the waves. Returns the summary lines it printed.
+ */
+export async function operateStack(direction: "start" | "stop", expected: StackContainer[], id: StackIdentity, deps: LifecycleDeps, timeoutMs = L1_HEALTHY_TIMEOUT_MS): Promise<Reconciled> {
+  const r = reconcile(expected, parseEngineList(await deps.docker(engineListArgs())), id);
+  deps.log(reconcileSummary(r, id));
+  const why = refusal(r, id);
+  if (why) throw new LifecycleRefusal(why);
+  if (r.missingJobs.length) deps.log(`note: ${r.missingJobs.length} one-shot job container(s) are gone (pruned?); stop and start do not need them: ${r.missingJobs.map((c) => c.name).join(", ")}`);
+  await runLifecycle(r.found, direction, deps, timeoutMs);
+  deps.log(`${direction === "start" ? "started" : "stopped"} ${services(r.found)} of ${services(r.expected)} service containers of ${id.network} (one-shot jobs left alone)`);
+  return r;
 }

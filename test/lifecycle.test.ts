@@ -1,8 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LABEL } from "../components/labels";
-import { L1_HEALTHY_TIMEOUT_MS, LifecycleDeps, StackContainer, healthArgs, lifecycleWaves, parsePs, psArgs, runLifecycle } from "../ops/lifecycle";
-import { containers, label, plan } from "./helpers/plan";
+import { checkoutId, ownerLabel } from "../components/owner";
+import {
+  EngineContainer,
+  L1_HEALTHY_TIMEOUT_MS,
+  LifecycleDeps,
+  LifecycleRefusal,
+  StackContainer,
+  StackIdentity,
+  engineListArgs,
+  expectedContainers,
+  healthArgs,
+  lifecycleWaves,
+  operateStack,
+  parseEngineList,
+  reconcile,
+  refusal,
+  runLifecycle,
+} from "../ops/lifecycle";
+import { ROOT, containers, label, plan } from "./helpers/plan";
 
 /** The containers `docker ps` would list for a plan, with their labels. */
 async function stackContainers(sets: Record<string, unknown> = {}): Promise<StackContainer[]> {
@@ -34,12 +51,7 @@ describe("npm run stop / start", () => {
     assert.ok(!stop.flat().some((n) => n.includes("op-deployer")), "one-shot jobs are not started again");
   });
 
-  it("finds the stack's containers by its network label and parses docker's listing", () => {
-    assert.deepEqual(psArgs("kup-dev").slice(0, 4), ["ps", "-a", "--filter", "label=kupcake.network=kup-dev"]);
-    assert.deepEqual(parsePs("kup-dev-anvil\tl1\tanvil\t\nkup-dev-op-reth-sequencer-1\tsequencer\top-reth\t1\n"), [
-      { name: "kup-dev-anvil", role: "l1", service: "anvil" },
-      { name: "kup-dev-op-reth-sequencer-1", role: "sequencer", service: "op-reth", index: 1 },
-    ]);
+  it("refuses containers with a role it does not know", () => {
     assert.throws(() => lifecycleWaves([{ name: "x", role: "mystery", service: "y" }], "start"), /unknown kupcake.role: x \(mystery\)/);
   });
 
@@ -108,5 +120,113 @@ describe("npm run start waits for the L1 healthcheck", () => {
     await runLifecycle(stack, "stop", stop.deps);
     assert.ok(!stop.calls.some((c) => c.startsWith("inspect")));
     assert.equal(stop.calls[stop.calls.length - 1], "stop kup-dev-anvil");
+  });
+});
+
+describe("ownership: every container, volume and network carries kupcake.project = stack @ checkout id", () => {
+  it("the same value on every labelled resource, equal across topologies, from this checkout's directory", async () => {
+    const [a, b, multi] = await Promise.all([plan({ sequencerCount: 1, l2Nodes: 1 }), plan({ sequencerCount: 3, l2Nodes: 7 }), plan({}, "multi-sequencer")]);
+    for (const [p, stack] of [[a, "dev"], [b, "dev"], [multi, "multi-sequencer"]] as const) {
+      const labelled = p.resources.filter((r) => Array.isArray(r.inputs.labels) && (r.inputs.labels as unknown[]).length > 0);
+      const types = new Set(labelled.map((r) => r.type));
+      for (const t of ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"]) assert.ok(types.has(t), `${t} is labelled`);
+      for (const r of labelled) assert.equal(label(r, LABEL.project), `${stack}@${checkoutId(ROOT)}`, `${r.name}`);
+    }
+    assert.equal(ownerLabel("dev", ROOT), `dev@${checkoutId(ROOT)}`);
+    assert.match(checkoutId(ROOT), /^[0-9a-f]{12}$/);
+    assert.notEqual(checkoutId("/some/other/clone"), checkoutId(ROOT), "a second clone gets another id");
+    assert.equal(checkoutId(ROOT + "/"), checkoutId(ROOT), "the same directory, however written");
+  });
+});
+
+const ID: StackIdentity = { stack: "dev", network: "kup-dev", owner: "dev@aaaaaaaaaaaa" };
+/** The engine listing of the plan's containers, all owned by `owner`, all running. */
+const listing = (cs: StackContainer[], owner = ID.owner): EngineContainer[] => cs.map((c) => ({ ...c, owner, network: ID.network, state: "running" }));
+const foreignBox: EngineContainer = { name: "someones-box", role: "", service: "", owner: "", network: "kup-dev", state: "running" };
+
+describe("npm run stop / start act only on the stack's own containers", () => {
+  it("the issue's case: a foreign container with the stack's network label, no devnet: refuses, naming 22 expected and what is missing and foreign", async () => {
+    const expected = expectedContainers(await plan());
+    assert.equal(expected.length, 22);
+    const r = reconcile(expected, [foreignBox], ID);
+    assert.equal(r.found.length, 0);
+    assert.equal(r.missing.length, 17);
+    const why = refusal(r, ID)!;
+    assert.match(why, /refusing: .*nothing was started or stopped/);
+    assert.match(why, /missing \(17\): kup-dev-op-batcher, /);
+    assert.match(why, /foreign \(1\):\n  someones-box carries kupcake.network=kup-dev but belongs to no Kupcake checkout/);
+  });
+
+  it("exactly the plan's containers of this checkout: acts; a foreign one next to them: refuses", async () => {
+    const expected = expectedContainers(await plan());
+    assert.equal(refusal(reconcile(expected, listing(expected), ID), ID), undefined);
+    const why = refusal(reconcile(expected, [...listing(expected), foreignBox], ID), ID)!;
+    assert.match(why, /foreign \(1\)/);
+    assert.doesNotMatch(why, /missing/);
+  });
+
+  it("two checkouts, one stack name: the other checkout's devnet is foreign, never ours", async () => {
+    const expected = expectedContainers(await plan());
+    const theirs = listing(expected, "dev@bbbbbbbbbbbb");
+    const r = reconcile(expected, theirs, ID);
+    assert.equal(r.found.length, 0);
+    assert.equal(r.foreign.length, 22);
+    assert.match(refusal(r, ID)!, /kup-dev-anvil has the name of a container of stack dev but belongs to another checkout or stack \(kupcake.project=dev@bbbbbbbbbbbb\)/);
+    // Containers from before ownership labels count as foreign too, with the reason.
+    assert.match(refusal(reconcile(expected, listing(expected, ""), ID), ID)!, /no kupcake.project label/);
+  });
+
+  it("a container of this checkout that the plan no longer has (config changed) and a missing node: refuses with the fix", async () => {
+    const expected = expectedContainers(await plan());
+    const stale = { ...listing(expected)[0], name: "kup-dev-op-reth-validator-9" };
+    const r = reconcile(expected, [...listing(expected.filter((c) => c.name !== "kup-dev-op-reth-validator-3")), stale], ID);
+    const why = refusal(r, ID)!;
+    assert.match(why, /missing \(1\): kup-dev-op-reth-validator-3/);
+    assert.match(why, /kup-dev-op-reth-validator-9 belongs to this checkout's stack dev but is not in its plan/);
+    assert.match(why, /Fix: run npm run up -- --stack dev/);
+  });
+
+  it("missing one-shot jobs (pruned) do not block stop and start", async () => {
+    const expected = expectedContainers(await plan());
+    const r = reconcile(expected, listing(expected.filter((c) => c.role !== "job")), ID);
+    assert.equal(r.missingJobs.length, 5);
+    assert.equal(refusal(r, ID), undefined);
+  });
+
+  it("operateStack: lists the engine once, says expected and found, refuses before any stop, or stops the 17 services", async () => {
+    const expected = expectedContainers(await plan());
+    const run = async (rows: EngineContainer[]) => {
+      const calls: string[][] = [];
+      const lines: string[] = [];
+      const deps: LifecycleDeps = {
+        async docker(args) {
+          calls.push(args);
+          return args[0] === "ps" ? rows.map((c) => [c.name, c.state, c.owner, c.network, c.role, c.service, c.index ?? ""].join("\t")).join("\n") + "\n" : "";
+        },
+        sleep: async () => {},
+        now: () => 0,
+        log: (l) => lines.push(l),
+      };
+      const result = await operateStack("stop", expected, ID, deps).then(() => undefined, (e: Error) => e);
+      return { calls, lines, result };
+    };
+    const refused = await run([foreignBox]);
+    assert.ok(refused.result instanceof LifecycleRefusal);
+    assert.deepEqual(refused.calls, [engineListArgs()], "nothing but the listing ran");
+    assert.match(refused.lines[0], /^stack dev \(kup-dev, kupcake.project=dev@aaaaaaaaaaaa\): expected 22 containers \(17 services \+ 5 one-shot jobs\), found 0$/);
+    const ok = await run(listing(expected));
+    assert.equal(ok.result, undefined);
+    assert.equal(ok.calls.filter((c) => c[0] === "stop").flatMap((c) => c.slice(1)).length, 17);
+    assert.match(ok.lines[ok.lines.length - 1], /stopped 17 of 17 service containers of kup-dev/);
+  });
+
+  it("parses docker's listing of every container with its state and ownership labels", () => {
+    const args = engineListArgs();
+    assert.deepEqual(args.slice(0, 3), ["ps", "-a", "--no-trunc"]);
+    assert.match(args[args.length - 1], /\{\{\.Label "kupcake\.project"\}\}/);
+    assert.deepEqual(parseEngineList("kup-dev-anvil\trunning\tdev@x\tkup-dev\tl1\tanvil\t\nplain\texited\t\t\t\t\t\n"), [
+      { name: "kup-dev-anvil", state: "running", owner: "dev@x", network: "kup-dev", role: "l1", service: "anvil" },
+      { name: "plain", state: "exited", owner: "", network: "", role: "", service: "" },
+    ]);
   });
 });
