@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { accountsOutput } from "./accounts";
 import { SequencerEndpoints } from "./builders/chainServices";
 import { ChainServices } from "./chainServices";
 import { Conductor, conductorRef } from "./conductor";
@@ -136,6 +137,7 @@ export class Devnet extends pulumi.ComponentResource {
       ...(monitoring ? { prometheusUrl: monitoring.prometheusUrl, grafanaUrl: monitoring.grafanaUrl, grafanaPassword: monitoring.grafanaPassword } : {}),
       contracts: l1.addresses,
       artifactsVolume: l1.artifactsVolume,
+      accounts: accountsOutput(),
       ready: readiness.report,
     };
     this.registerOutputs(this.outputs as pulumi.Inputs);

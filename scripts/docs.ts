@@ -5,13 +5,14 @@ import { execFile } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { accountsTableMarkdown } from "../components/accounts";
 import { GENERATED_SECTIONS, renderGenerated } from "../components/config/reference";
 
 const root = join(__dirname, "..");
 
 async function main() {
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(__dirname, "plan.ts"), "--mermaid"], { cwd: root });
-  const sections = { ...GENERATED_SECTIONS, "topology-mermaid": () => "```mermaid\n" + stdout.trimEnd() + "\n```" };
+  const sections = { ...GENERATED_SECTIONS, "accounts-table": accountsTableMarkdown, "topology-mermaid": () => "```mermaid\n" + stdout.trimEnd() + "\n```" };
   const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
   for (const f of files) {
     const path = join(root, f);
