@@ -224,3 +224,88 @@ export function drillTable(reports: RoundReport[]): string {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd()).join("\n");
 }
+
+/** What answered before the drill touched anything. */
+export interface Reachability {
+  /** Endpoints that answered (op-reth RPC, conductor RPC). */
+  answered: string[];
+  /** Endpoints that did not answer, with the transport error (e.g. `ECONNREFUSED`). */
+  unreachable: string[];
+  /** op-reth RPCs that answered with another chain id than the stack's. */
+  wrongChain: string[];
+}
+
+/**
+ * Asks every sequencer's op-reth for its chain id and every conductor whether it leads, once, with
+ * a short timeout: refused connections come back at once, so a devnet that is not running is known
+ * in a second or two instead of after the drill's step timeout.
+ */
+export async function probeSequencers(seqs: NodeEndpoint[], l2ChainId: number | undefined, timeoutMs = 3000): Promise<Reachability> {
+  type Result = { url: string; answered: boolean; note?: string; wrong?: string };
+  const probe = async (url: string, method: string, check?: (v: unknown) => string | undefined): Promise<Result> => {
+    try {
+      const v = await rpcCall(url, method, [], timeoutMs);
+      return { url, answered: true, wrong: check?.(v) };
+    } catch (e) {
+      const answer = (e as { answer?: string }).answer ?? (e as Error).message;
+      // An error from a server still means something listens there; only transport errors mean nobody.
+      return answer.startsWith("no answer") ? { url, answered: false, note: answer.replace(/^no answer \((.*)\)$/, "$1") } : { url, answered: true };
+    }
+  };
+  const results = await Promise.all(
+    seqs.flatMap((s) => [
+      probe(s.rpc, "eth_chainId", (v) => {
+        const id = hexToNumber(v);
+        return l2ChainId !== undefined && id !== l2ChainId ? `${s.opReth} at ${s.rpc} reports chain id ${id}` : undefined;
+      }),
+      ...(s.conductorRpc ? [probe(s.conductorRpc, "conductor_leader")] : []),
+    ]),
+  );
+  return {
+    answered: results.filter((x) => x.answered).map((x) => x.url),
+    unreachable: results.filter((x) => !x.answered).map((x) => `${x.url} (${x.note})`),
+    wrongChain: results.flatMap((x) => (x.wrong ? [x.wrong] : [])),
+  };
+}
+
+/** Why the drill must not start, from the probe: nothing answers, or another chain answers. */
+export function reachabilityRefusal(r: Reachability, stack: string, network: string, l2ChainId: number | undefined): string | undefined {
+  if (r.wrongChain.length) {
+    return (
+      `refusing: the ports of stack ${stack} (${network}) answer for another chain: ${r.wrongChain.join("; ")}, expected ${l2ChainId}. ` +
+      `Another devnet holds these ports; the drill stops nothing. Check: npm run status -- --stack ${stack}; docker ps`
+    );
+  }
+  if (r.answered.length === 0) {
+    return (
+      `nothing answers on the sequencer ports of stack ${stack} (${network}): ${r.unreachable.join(", ")}. ` +
+      `Is the devnet running? Create it with npm run up -- --stack ${stack} (or npm run start -- --stack ${stack} after npm run stop); check with npm run status -- --stack ${stack}`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The containers the drill will stop must be the stack's own (this checkout's `kupcake.project`):
+ * a second checkout with the same stack name must never see its sequencers stopped.
+ */
+export function drillTargetsRefusal(
+  seqs: NodeEndpoint[],
+  listed: { name: string; owner: string }[],
+  id: { stack: string; owner: string },
+): string | undefined {
+  const byName = new Map(listed.map((c) => [c.name, c]));
+  const bad: string[] = [];
+  for (const s of seqs) {
+    for (const name of [s.opReth, s.konaNode]) {
+      const c = byName.get(name);
+      if (!c) bad.push(`${name} does not exist`);
+      else if (c.owner !== id.owner) bad.push(`${name} belongs to ${c.owner ? `kupcake.project=${c.owner}` : "no Kupcake checkout (no kupcake.project label)"}`);
+    }
+  }
+  if (bad.length === 0) return undefined;
+  return (
+    `refusing: the drill stops only stack ${id.stack}'s own containers (kupcake.project=${id.owner}); ${bad.join("; ")}. ` +
+    `Nothing was stopped. Fix: npm run up -- --stack ${id.stack} in this checkout, or run the drill from the checkout that owns the devnet.`
+  );
+}

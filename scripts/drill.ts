@@ -1,28 +1,51 @@
 // The failover drill against a running stack:
 //   npm run drill:failover [-- --stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]
 // Needs a stack with at least two sequencers, up and live, and the docker CLI.
-// Exit code 0 when every round passed, 1 otherwise, 2 on bad arguments.
-import { drillTable, failoverRound, RoundReport, summarize } from "../ops/drill";
-import { dockerControl } from "../ops/dockerControl";
+// Exit code 0 when every round passed, 1 otherwise (or when the devnet does not answer, answers for
+// another chain, or its containers are not this checkout's), 2 on bad arguments or an unknown stack.
+import { ConfigError } from "../components/config/validate";
+import { ownerLabel } from "../components/owner";
+import { docker, dockerControl } from "../ops/dockerControl";
+import { drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, RoundReport, summarize } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
+import { engineListArgs, parseEngineList } from "../ops/lifecycle";
 
-const USAGE = "usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]";
+const USAGE = `usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]
+  Stops the leading sequencer's op-reth and kona-node, measures the election, the new leader's first
+  block, the unsafe-head gap and the old node's rejoin, then starts it again. Needs a running stack
+  (default: dev) with at least two sequencers, created from this checkout, and the docker CLI.
+  --rounds N         failovers in a row (default 1); adds min/median/max
+  --json             the report as JSON on stdout (progress on stderr)
+  --timeout SECONDS  budget of each waiting step (default 120)
+  --wedge SECONDS    how long an elected leader may produce no block before it counts as wedged (default 30)`;
+
+class UsageError extends Error {}
 
 function parse(argv: string[]) {
-  const a = { stack: "dev", rounds: 1, json: false, timeout: 120, wedge: 30 };
+  const a = { stack: process.env.KUPCAKE_STACK || "dev", rounds: 1, json: false, timeout: 120, wedge: 30, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const num = (v: string | undefined) => {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v === "" || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const num = () => {
+      const v = value();
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${argv[i - 1]} needs a positive whole number`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not ${JSON.stringify(v)}`);
       return n;
     };
-    switch (argv[i]) {
-      case "--stack": a.stack = argv[++i] ?? ""; break;
-      case "--rounds": a.rounds = num(argv[++i]); break;
+    switch (flag) {
+      case "--help": case "-h": a.help = true; return a;
+      case "--stack": case "-s": a.stack = value(); break;
+      case "--rounds": a.rounds = num(); break;
       case "--json": a.json = true; break;
-      case "--timeout": a.timeout = num(argv[++i]); break;
-      case "--wedge": a.wedge = num(argv[++i]); break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
+      case "--timeout": a.timeout = num(); break;
+      case "--wedge": a.wedge = num(); break;
+      default:
+        if (flag.startsWith("--stack=") && flag.length > 8) a.stack = flag.slice(8);
+        else throw new UsageError(`unknown argument ${flag}`);
     }
   }
   return a;
@@ -36,9 +59,29 @@ async function main() {
     console.error(`${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const endpoints = await loadEndpoints(args.stack);
+  if (args.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const endpoints = await loadEndpoints(args.stack); // ConfigError for an unknown stack: exit 2
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(line + "\n");
   log(`failover drill on ${endpoints.network} (${endpoints.sequencers.length} sequencers; endpoints from the ${endpoints.source})`);
+
+  // Fail fast, touching nothing, when the devnet is not there or is another devnet.
+  const reach = await probeSequencers(endpoints.sequencers, endpoints.l2ChainId);
+  const unreachable = reachabilityRefusal(reach, args.stack, endpoints.network, endpoints.l2ChainId);
+  if (unreachable) {
+    console.error(unreachable);
+    process.exit(1);
+  }
+  if (endpoints.sequencers.length >= 2) {
+    const notOurs = drillTargetsRefusal(endpoints.sequencers, parseEngineList(await docker(engineListArgs())), { stack: args.stack, owner: ownerLabel(args.stack) });
+    if (notOurs) {
+      console.error(notOurs);
+      process.exit(1);
+    }
+  }
+
   const reports: RoundReport[] = [];
   for (let round = 1; round <= args.rounds; round++) {
     log(`round ${round}/${args.rounds}`);
@@ -62,4 +105,13 @@ async function main() {
   process.exit(passed ? 0 : 1);
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  main().catch((e) => {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    console.error(`kupcake: ${(e as Error).message ?? e}`);
+    process.exit(1);
+  });
+}

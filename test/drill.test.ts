@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
-import { DrillControl, DrillOptions, drillTable, failoverRound, summarize } from "../ops/drill";
+import { DrillControl, DrillOptions, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, summarize } from "../ops/drill";
 import { NodeEndpoint } from "../ops/endpoints";
 import { DevnetDouble, DoubleOptions } from "./double/devnetDouble";
+import { ROOT } from "./helpers/plan";
 
 const FAST = { timeoutMs: 3000, pollMs: 10 };
 
@@ -124,6 +130,76 @@ describe("failover drill against scripted timelines", () => {
       assert.match(table, /\nmax /);
     } finally {
       await d.stop();
+    }
+  });
+});
+
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe("the drill fails fast and touches nothing when the devnet is not there or not this stack's", () => {
+  it("nothing running: every port refuses, the probe says so within a second or two, with the hint", async () => {
+    const { d, seqs } = await cluster({ electionTicks: 1 });
+    const live = await probeSequencers(seqs, 901);
+    assert.equal(live.answered.length, 6);
+    assert.equal(reachabilityRefusal(live, "dev", "kup-dev", 901), undefined);
+    await d.stop();
+    const started = Date.now();
+    const dead = await probeSequencers(seqs, 901);
+    assert.ok(Date.now() - started < 2000, `probe took ${Date.now() - started} ms`);
+    assert.equal(dead.answered.length, 0);
+    const why = reachabilityRefusal(dead, "dev", "kup-dev", 901)!;
+    assert.match(why, /^nothing answers on the sequencer ports of stack dev \(kup-dev\): http:\/\/127\.0\.0\.1:\d+\/reth\/1 \(\w+\), http:\/\/127\.0\.0\.1:\d+\/conductor\/1 /);
+    assert.match(why, /npm run up -- --stack dev .*npm run status -- --stack dev/);
+  });
+
+  it("another chain on the ports: refuses, naming the node and both chain ids", async () => {
+    const { d, seqs } = await cluster({ electionTicks: 1 });
+    try {
+      d.overrides.set("/reth/2 eth_chainId", () => "0x2a");
+      const why = reachabilityRefusal(await probeSequencers(seqs, 901), "dev", "kup-dev", 901)!;
+      assert.match(why, /answer for another chain: kup-op-reth-sequencer-2 at \S+ reports chain id 42, expected 901\. Another devnet holds these ports; the drill stops nothing/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("the containers it would stop must carry this checkout's kupcake.project", () => {
+    const seqs = [1, 2].map((i) => ({ opReth: `kup-dev-op-reth-sequencer-${i}`, konaNode: `kup-dev-kona-node-sequencer-${i}` })) as NodeEndpoint[];
+    const mine = seqs.flatMap((s) => [s.opReth, s.konaNode]).map((name) => ({ name, owner: "dev@aaaaaaaaaaaa" }));
+    const id = { stack: "dev", owner: "dev@aaaaaaaaaaaa" };
+    assert.equal(drillTargetsRefusal(seqs, mine, id), undefined);
+    const theirs = mine.map((c) => ({ ...c, owner: c.name.endsWith("-2") ? "dev@bbbbbbbbbbbb" : c.owner }));
+    assert.match(drillTargetsRefusal(seqs, theirs, id)!, /kup-dev-op-reth-sequencer-2 belongs to kupcake.project=dev@bbbbbbbbbbbb; .*Nothing was stopped/);
+    assert.match(drillTargetsRefusal(seqs, mine.slice(1), id)!, /kup-dev-op-reth-sequencer-1 does not exist/);
+  });
+
+  it("npm run drill:failover with nothing running exits 1 in seconds with the hint, no stack trace", async () => {
+    // The stack outputs come from a stand-in `pulumi` on PATH and point at ports nothing listens on.
+    const bin = mkdtempSync(join(tmpdir(), "kupcake-drill-"));
+    try {
+      const [a, b, c, e] = await Promise.all([closedPort(), closedPort(), closedPort(), closedPort()]);
+      const url = (p: number) => `http://127.0.0.1:${p}`;
+      const node = (i: number, rpc: number, cond: number) => ({ index: i, opReth: `kup-dev-op-reth-sequencer-${i}`, konaNode: `kup-dev-kona-node-sequencer-${i}`, rpc: url(rpc), ws: "", kona: url(rpc), conductor: `kup-dev-op-conductor-${i}`, conductorRpc: url(cond) });
+      writeFileSync(join(bin, "outputs.json"), JSON.stringify({ network: "kup-dev", l1Rpc: url(a), sequencers: [node(1, a, b), node(2, c, e)], validators: [] }));
+      writeFileSync(join(bin, "pulumi"), `#!/bin/sh\ncat ${join(bin, "outputs.json")}\n`);
+      chmodSync(join(bin, "pulumi"), 0o755);
+      const started = Date.now();
+      const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/drill.ts", "--stack", "dev"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      const took = Date.now() - started;
+      assert.equal(r.status, 1, r.stderr);
+      assert.ok(took < 15_000, `took ${took} ms (the step timeout is 120 s)`);
+      assert.match(r.stdout, /failover drill on kup-dev \(2 sequencers; endpoints from the stack outputs\)/);
+      assert.match(r.stderr, /nothing answers on the sequencer ports of stack dev .*ECONNREFUSED.*npm run up -- --stack dev.*npm run status/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 });
