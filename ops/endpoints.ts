@@ -37,6 +37,9 @@ export interface DevnetEndpoints {
   /** The chain ids the stack's config defines: what every node of this stack must report. */
   l1ChainId?: number;
   l2ChainId?: number;
+  /** L1 and L2 block times of the stack's config, in seconds: how fast the heads must move. */
+  blockTime?: number;
+  l2BlockTime?: number;
   /** L1 contract addresses (stack outputs only; the config alone cannot know them). */
   contracts?: Record<string, string>;
   /** Host URL of op-batcher's RPC. */
@@ -70,6 +73,8 @@ export function endpointsFromConfig(cfg: DevnetConfig): DevnetEndpoints {
     source: "stack config",
     l1ChainId: cfg.l1ChainId,
     l2ChainId: cfg.l2ChainId,
+    blockTime: cfg.blockTime,
+    l2BlockTime: cfg.l2BlockTime,
     batcherRpc: hostUrl(cfg.bindAddress, cfg.ports.batcherRpc),
     ...(cfg.proposer ? { proposerRpc: hostUrl(cfg.bindAddress, cfg.ports.proposerRpc) } : {}),
   };
@@ -130,7 +135,7 @@ export async function loadEndpoints(stack: string): Promise<DevnetEndpoints> {
     const outputs = JSON.parse(stdout);
     if (outputs?.sequencers) {
       // The config defines the chain; outputs of a deployment that disagree are reported by status.
-      return { ...endpointsFromOutputs(outputs), l1ChainId: cfg.l1ChainId, l2ChainId: cfg.l2ChainId };
+      return { ...endpointsFromOutputs(outputs), l1ChainId: cfg.l1ChainId, l2ChainId: cfg.l2ChainId, blockTime: cfg.blockTime, l2BlockTime: cfg.l2BlockTime };
     }
   } catch {
     /* no CLI or no state: fall back to the config */
