@@ -61,7 +61,8 @@ export function parseAddress(text: string): string {
   }
   const digits = text.length - 2;
   if (digits !== 40) {
-    throw new UsageError(`address ${text} has ${digits} hex digits (${digits / 2} bytes); an address has 40 (20 bytes). Fix: copy the whole address.`);
+    const bytes = digits % 2 === 0 ? ` (${digits / 2} bytes)` : "";
+    throw new UsageError(`address ${text} has ${digits} hex digits${bytes}; an address has 40 (20 bytes). Fix: copy the whole address.`);
   }
   const hexDigits = text.slice(2);
   const oneCase = hexDigits === hexDigits.toLowerCase() || hexDigits === hexDigits.toUpperCase();
