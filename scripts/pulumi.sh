@@ -5,8 +5,12 @@
 # - one stack (default: dev, or KUPCAKE_STACK): up/preview need its Pulumi.<stack>.yaml, as the
 #   offline plan does, and create the stack in the backend on first use; destroy/refresh need the
 #   stack to exist in the backend and never create it;
+# - before `up`, a port preflight (ops/preflight.ts, before anything is pulled or created): refuses
+#   when a host port the stack publishes is taken by anything but this stack's own running
+#   containers (KUPCAKE_PREFLIGHT=off skips it);
 # - runs the policy pack in policies/ unless KUPCAKE_POLICIES=off (see README "Policies").
-# Exit codes: pulumi's own; 2 usage errors and unknown stacks; 1 a missing engine.
+# Exit codes: pulumi's own; 2 usage errors, unknown stacks, invalid config (preflight); 1 a missing
+# engine or a taken host port.
 # Written for bash 3.2 too (macOS): no empty-array expansion under `set -u`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,14 +18,15 @@ cd "$(dirname "$0")/.."
 usage() {
   cat <<'EOF'
 usage: npm run up|preview|destroy|refresh [-- [--stack NAME | -s NAME] [pulumi flags...]]
-  up        create or update the stack (default: dev); needs Pulumi.<stack>.yaml
+  up        create or update the stack (default: dev); needs Pulumi.<stack>.yaml; first checks
+            that the host ports it publishes are free or its own (KUPCAKE_PREFLIGHT=off skips that)
   preview   what up would change; needs Pulumi.<stack>.yaml
   destroy   remove the stack's containers, volumes and network; the stack must exist
   refresh   read the containers' real state into the stack; the stack must exist
   Flags other than --stack/-s go to pulumi as they are, e.g. npm run up -- --stack multi-sequencer --yes.
   Write the -- : without it npm takes -s as its own --silent and the stack name reaches pulumi.
   Environment: PULUMI_BACKEND_URL (default file://./.pulumi), PULUMI_CONFIG_PASSPHRASE (default
-  empty), KUPCAKE_STACK (default stack), KUPCAKE_POLICIES=off.
+  empty), KUPCAKE_STACK (default stack), KUPCAKE_POLICIES=off, KUPCAKE_PREFLIGHT=off.
 EOF
 }
 usage_error() {
@@ -91,6 +96,11 @@ fi
 if ! docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1; then
   echo "kupcake: no Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock}; start Docker (or dockerd) or point DOCKER_HOST at a running engine, then retry" >&2
   exit 1
+fi
+
+if [ "$cmd" = up ] && [ "${KUPCAKE_PREFLIGHT:-on}" != "off" ]; then
+  # Every host port of the stack's offline plan must be free or held by its own containers.
+  node --import tsx ops/preflight.ts --stack "$stack" --dir "$PWD"
 fi
 
 if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
