@@ -25,13 +25,16 @@ export interface AnvilCommandArgs {
 export const L1_HARDFORK = "prague";
 /**
  * Minimum seconds between the end of one state dump and the start of the next. The pause is
- * `max(ANVIL_STATE_INTERVAL, ANVIL_DUMP_DUTY × the last dump's duration)`, so dumps take at most
- * 1/(1+ANVIL_DUMP_DUTY) of the time as the chain grows. A hard kill loses the blocks mined after the
- * last completed dump: at most one pause plus one dump.
+ * `max(ANVIL_STATE_INTERVAL, min(ANVIL_DUMP_DUTY × the last dump's duration, ANVIL_DUMP_MAX_PAUSE))`,
+ * so dumps take at most 1/(1+ANVIL_DUMP_DUTY) of the time as the chain grows, and one slow dump (a
+ * starved CPU) does not stretch the next pause beyond the cap. A hard kill loses the blocks mined
+ * after the last completed dump: at most one pause plus one dump.
  */
 export const ANVIL_STATE_INTERVAL = 2;
 /** Pause after a dump, as a multiple of that dump's duration (see `ANVIL_STATE_INTERVAL`). */
 export const ANVIL_DUMP_DUTY = 4;
+/** Longest pause, in seconds, between two dumps, however long the last dump took. */
+export const ANVIL_DUMP_MAX_PAUSE = 20;
 /** Seconds one `anvil_dumpState` may take before that dump is abandoned (the previous one stays). */
 export const ANVIL_DUMP_TIMEOUT = 120;
 /** Seconds Anvil may take to load a state and answer RPC before the start script tries the previous state. */
@@ -180,7 +183,7 @@ export function anvilStartScript(a: AnvilCommandArgs): string {
     `  while :; do`,
     `    sleep $((nap / 1000)).$(printf %03d $((nap % 1000)))`,
     `    a=$(date +%s%N); dump "$st.tmp" || log "state dump failed; the previous dump stays"; b=$(date +%s%N)`,
-    `    nap=$(( (b - a) / 1000000 * ${ANVIL_DUMP_DUTY} )); [ "$nap" -ge ${ANVIL_STATE_INTERVAL * 1000} ] || nap=${ANVIL_STATE_INTERVAL * 1000}`,
+    `    nap=$(( (b - a) / 1000000 * ${ANVIL_DUMP_DUTY} )); [ "$nap" -le ${ANVIL_DUMP_MAX_PAUSE * 1000} ] || nap=${ANVIL_DUMP_MAX_PAUSE * 1000}; [ "$nap" -ge ${ANVIL_STATE_INTERVAL * 1000} ] || nap=${ANVIL_STATE_INTERVAL * 1000}`,
     `  done ) &`,
     `dumper=$!`,
     // --- 3. realign the clock

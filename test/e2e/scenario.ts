@@ -5,6 +5,7 @@
 // Steps follow Pulumi's ProgramTest lifecycle; each prints its wall time and the run ends with a
 // table of them, also written as JSON to $KUPCAKE_E2E_REPORT (default: the run's log directory).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { mayChangeOnScale } from "../../components/stability";
 import { endpointsFromOutputs } from "../../ops/endpoints";
 import { Change, diffPlans } from "../../plan/diff";
 import type { Plan } from "../../plan/run";
-import { E2eRun, MissingPrerequisite, REPO, Ran, requireEngine, run } from "./harness";
+import { E2eRun, MissingPrerequisite, REPO, Ran, docker, requireEngine, run } from "./harness";
 
 /** Operations `pulumi preview --json` reports that change something. */
 const CHANGING = new Set(["create", "update", "replace", "delete"]);
@@ -122,6 +123,22 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
     await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
     await npm("stop", "stop", ["--stack", e.stack]);
     await npm("start", "start", ["--stack", e.stack]);
+    await e.check("start: sequencers started only after the L1 was ready", () => {
+      const byRole = (role: string) => docker(["ps", "-q", "--filter", `label=kupcake.network=${e.network}`, "--filter", `label=kupcake.role=${role}`]).split("\n").filter(Boolean);
+      const startedAt = (id: string) => Date.parse(JSON.parse(docker(["inspect", "--format", "{{json .State.StartedAt}}", id])));
+      const [l1] = byRole("l1");
+      // The start script touches the healthcheck's ready file right before one of these lines.
+      // `docker logs` writes the container's stderr (where the script logs) to its own stderr.
+      const r = spawnSync("docker", ["logs", "--timestamps", "--since", new Date(startedAt(l1)).toISOString(), l1], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const logs = `${r.stdout}\n${r.stderr}`;
+      const ready = logs.split("\n").find((l) => /kupcake: (L1 live at block|ready while catching up)/.test(l));
+      assert.ok(ready, `the L1 logged its ready line after its last start:\n${logs.slice(-2000)}`);
+      const readyAt = Date.parse(ready.split(" ")[0]);
+      const sequencers = byRole("sequencer");
+      assert.ok(sequencers.length >= 2, "sequencer containers found");
+      for (const id of sequencers) assert.ok(startedAt(id) > readyAt, `sequencer container ${id} started ${startedAt(id) - readyAt} ms after the L1's ready line`);
+      process.stderr.write(`e2e: ${sequencers.length} sequencer containers started ${Math.min(...sequencers.map(startedAt)) - readyAt} ms or more after the L1's ready line\n`);
+    });
     // `start` returns once the containers run; the cluster re-elects and resumes by itself.
     await e.check("live again after start (status healthy within 60 s)", () =>
       waitFor("npm run status to report a healthy devnet after start", async () => {

@@ -57,8 +57,43 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** One L1 "container": a data directory (its volume) and a port, started and killed like Docker does. */
-export class L1 {
+/**
+ * One running L1 as the tests drive it: started, killed (`docker kill`), stopped (`docker stop`),
+ * with its /data volume readable as files. Implemented on the host (`L1` below) and in a real
+ * container (test/e2e/l1Container.ts), so the same tests run on both.
+ */
+export interface L1Node {
+  /** JSON-RPC (and beacon API) base URL on loopback. */
+  readonly url: string;
+  /** The host path of a file on the L1's /data volume. */
+  file(name: string): string;
+  /** The same file's path as the start script sees it (what its log lines name). */
+  inside(name: string): string;
+  /** The start script's stderr (host) or container log (engine) since the last start. */
+  log(): Promise<string>;
+  /** Starts the exact start command; resolves with the milliseconds until the healthcheck's ready file exists. */
+  start(readyWithinMs?: number): Promise<number>;
+  /** Starts it and waits for it to exit on its own; resolves with the exit code. */
+  startExpectingExit(): Promise<number>;
+  /** SIGKILL to everything in it (`docker kill`, OOM, power loss). */
+  kill(): Promise<void>;
+  /** SIGTERM to PID 1 (`docker stop`); resolves with the exit code. */
+  stop(): Promise<number>;
+  /** The best block number of a dump file on the volume (what a start would load). */
+  dumpedHead(name?: string): number;
+}
+
+/** Makes a fresh L1 (empty volume, free port) running `cmd`; `name` labels its data directory. */
+export type L1Factory = (name: string, cmd: L1Command) => Promise<L1Node>;
+
+/** Reads the best block number of a gzip'd Anvil state dump. */
+export function dumpedHeadOf(path: string): number {
+  const state = JSON.parse(gunzipSync(readFileSync(path)).toString("utf8"));
+  return state.best_block_number;
+}
+
+/** One L1 "container" on the host: a data directory (its volume) and a port, started and killed like Docker does. */
+export class L1 implements L1Node {
   readonly dir: string;
   proc?: ChildProcess;
   stderr: string[] = [];
@@ -68,13 +103,19 @@ export class L1 {
     mkdirSync(this.dir);
     this.url = `http://127.0.0.1:${port}`;
   }
-  static async create(name: string, cmd: L1Command) {
+  static async create(name: string, cmd: L1Command): Promise<L1> {
     return new L1(name, cmd, await freePort());
   }
   file(name: string) {
     return join(this.dir, name);
   }
-  log() {
+  inside(name: string) {
+    return this.file(name);
+  }
+  async log(): Promise<string> {
+    return this.text();
+  }
+  private text(): string {
     return this.stderr.join("");
   }
   /** Starts the exact start script; resolves once the ready file (the healthcheck's test) exists. */
@@ -102,8 +143,8 @@ export class L1 {
     const stderr = this.stderr;
     proc.stderr!.on("data", (d) => stderr.push(String(d)));
     while (!existsSync(this.file("ready"))) {
-      if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${this.log()}`);
-      if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.log()}`);
+      if (proc.exitCode !== null) assert.fail(`the L1 start command exited ${proc.exitCode}: ${this.text()}`);
+      if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.text()}`);
       await sleep(50);
     }
     return Date.now() - t0;
@@ -119,7 +160,7 @@ export class L1 {
     return code;
   }
   /** SIGKILL to the whole process group (`docker kill`, OOM, power loss). */
-  async kill() {
+  async kill(): Promise<void> {
     const proc = this.proc!;
     if (proc.exitCode !== null) return;
     const exited = new Promise((r) => proc.once("exit", r));
@@ -127,7 +168,7 @@ export class L1 {
     await exited;
   }
   /** SIGTERM to the shell only (`docker stop` signals PID 1), then wait for it. */
-  async stop() {
+  async stop(): Promise<number> {
     const proc = this.proc!;
     const exited = new Promise<number>((r) => proc.once("exit", (c) => r(c ?? -1)));
     proc.kill("SIGTERM");
@@ -135,8 +176,7 @@ export class L1 {
   }
   /** The best block number of a dump file on the volume (what a start would load). */
   dumpedHead(name = STATE_FILE): number {
-    const state = JSON.parse(gunzipSync(readFileSync(this.file(name))).toString("utf8"));
-    return state.best_block_number;
+    return dumpedHeadOf(this.file(name));
   }
 }
 
