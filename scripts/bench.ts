@@ -11,6 +11,21 @@ import { longestChain } from "../plan/graph";
 import type { Plan } from "../plan/run";
 
 const exec = promisify(execFile);
+
+const USAGE = `usage: npm run bench
+  Plans each topology (1,1) (2,5) (3,7) (5,20) (9,100) in a fresh process and prints a Markdown
+  table: resources, plan wall time, longest dependency chain, and the existing resources each
+  scale step touches. Offline (no Docker, no Pulumi CLI); takes about a minute. Takes no arguments.`;
+
+function parseArgs(argv: string[]): void {
+  if (argv.length === 0) return;
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  console.error(`unknown argument ${argv.find((a) => a !== "--help" && a !== "-h") ?? argv[0]}\n${USAGE}`);
+  process.exit(2);
+}
 const TOPOLOGIES: [number, number][] = [[1, 1], [2, 5], [3, 7], [5, 20], [9, 100]];
 
 async function timedPlan(sequencers: number, nodes: number): Promise<{ plan: Plan; ms: number }> {
@@ -25,6 +40,7 @@ function touched(before: Plan, after: Plan): string[] {
 }
 
 async function main() {
+  parseArgs(process.argv.slice(2));
   const rows: string[] = [];
   let previous: Plan | undefined;
   for (const [s, n] of TOPOLOGIES) {
@@ -51,6 +67,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  // A failing plan prints its own message on stderr (execFile carries it); never a stack trace.
+  console.error(`bench: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
   process.exit(1);
 });

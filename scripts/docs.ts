@@ -10,7 +10,23 @@ import { GENERATED_SECTIONS, renderGenerated } from "../components/config/refere
 
 const root = join(__dirname, "..");
 
+const USAGE = `usage: npm run docs
+  Rewrites the generated sections of README.md and docs/*.md (config reference, images, ports,
+  accounts, the default stack's topology diagram) from the code and prints the files it changed.
+  Takes no arguments; npm test fails while a generated section is stale.`;
+
+function parseArgs(argv: string[]): void {
+  if (argv.length === 0) return;
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  console.error(`unknown argument ${argv.find((a) => a !== "--help" && a !== "-h") ?? argv[0]}\n${USAGE}`);
+  process.exit(2);
+}
+
 async function main() {
+  parseArgs(process.argv.slice(2));
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(__dirname, "plan.ts"), "--mermaid"], { cwd: root });
   const sections = { ...GENERATED_SECTIONS, "accounts-table": accountsTableMarkdown, "topology-mermaid": () => "```mermaid\n" + stdout.trimEnd() + "\n```" };
   const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
@@ -25,4 +41,7 @@ async function main() {
   }
 }
 
-void main();
+main().catch((e) => {
+  console.error(`docs: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
+  process.exit(1);
+});
