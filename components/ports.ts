@@ -1,4 +1,4 @@
-import { DevnetConfig, PORT_STRIDE } from "./config/schema";
+import { DevnetConfig, PORT_STRIDE, PortBases } from "./config/schema";
 import { NodeRole, namesFor } from "./naming";
 
 /**
@@ -32,11 +32,17 @@ export interface PublishedPort {
   purpose: string;
   internal: number;
   external: number;
+  /** The `kupcake:ports` base this port derives from (base + 100 per node + `portOffset`). */
+  base: keyof PortBases;
 }
 
 const offset = (index: number) => PORT_STRIDE * (index - 1);
 
-/** Host ports of L2 node `index` of `role`; validators use a base that ignores sequencerCount. */
+/**
+ * Host ports of L2 node `index` of `role`; validators use a base that ignores sequencerCount.
+ * `cfg.ports` already includes `kupcake:portOffset` (see `shiftPorts` in config/schema.ts), so
+ * every host port here and below is shifted by it.
+ */
 export function nodeHostPorts(cfg: Pick<DevnetConfig, "ports">, role: NodeRole, index: number) {
   if (role === "sequencer") {
     return {
@@ -55,30 +61,31 @@ export const conductorHostPort = (cfg: Pick<DevnetConfig, "ports">, index: numbe
 /** Every host port the stack publishes, in a stable order. The single source for containers and docs. */
 export function publishedPorts(cfg: DevnetConfig): PublishedPort[] {
   const n = namesFor(cfg.network);
-  const out: PublishedPort[] = [{ container: n.anvil, purpose: "L1 RPC (Anvil)", internal: CONTAINER_PORTS.anvil, external: cfg.ports.l1Rpc }];
+  const out: PublishedPort[] = [{ container: n.anvil, purpose: "L1 RPC (Anvil)", internal: CONTAINER_PORTS.anvil, external: cfg.ports.l1Rpc, base: "l1Rpc" }];
   const node = (role: NodeRole, i: number) => {
     const p = nodeHostPorts(cfg, role, i);
+    const seq = role === "sequencer";
     out.push(
-      { container: n.opReth(role, i), purpose: "op-reth RPC", internal: CONTAINER_PORTS.opRethHttp, external: p.rpc },
-      { container: n.opReth(role, i), purpose: "op-reth WS", internal: CONTAINER_PORTS.opRethWs, external: p.ws },
-      { container: n.konaNode(role, i), purpose: "kona-node RPC", internal: CONTAINER_PORTS.konaRpc, external: p.konaRpc },
+      { container: n.opReth(role, i), purpose: "op-reth RPC", internal: CONTAINER_PORTS.opRethHttp, external: p.rpc, base: seq ? "sequencerRpc" : "validatorBase" },
+      { container: n.opReth(role, i), purpose: "op-reth WS", internal: CONTAINER_PORTS.opRethWs, external: p.ws, base: seq ? "sequencerWs" : "validatorBase" },
+      { container: n.konaNode(role, i), purpose: "kona-node RPC", internal: CONTAINER_PORTS.konaRpc, external: p.konaRpc, base: seq ? "sequencerKonaRpc" : "validatorBase" },
     );
   };
   for (let i = 1; i <= cfg.sequencerCount; i++) node("sequencer", i);
   if (cfg.sequencerCount > 1) {
     for (let i = 1; i <= cfg.sequencerCount; i++) {
-      out.push({ container: n.conductor(i), purpose: "op-conductor RPC", internal: CONTAINER_PORTS.conductorRpc, external: conductorHostPort(cfg, i) });
+      out.push({ container: n.conductor(i), purpose: "op-conductor RPC", internal: CONTAINER_PORTS.conductorRpc, external: conductorHostPort(cfg, i), base: "conductorRpc" });
     }
   }
   for (let k = 1; k <= cfg.validatorCount; k++) node("validator", k);
-  out.push({ container: n.batcher, purpose: "op-batcher RPC", internal: CONTAINER_PORTS.batcherRpc, external: cfg.ports.batcherRpc });
+  out.push({ container: n.batcher, purpose: "op-batcher RPC", internal: CONTAINER_PORTS.batcherRpc, external: cfg.ports.batcherRpc, base: "batcherRpc" });
   if (cfg.proposer) {
-    out.push({ container: n.proposer, purpose: "op-proposer RPC", internal: CONTAINER_PORTS.proposerRpc, external: cfg.ports.proposerRpc });
+    out.push({ container: n.proposer, purpose: "op-proposer RPC", internal: CONTAINER_PORTS.proposerRpc, external: cfg.ports.proposerRpc, base: "proposerRpc" });
   }
   if (cfg.monitoring) {
     out.push(
-      { container: n.prometheus, purpose: "Prometheus", internal: CONTAINER_PORTS.prometheus, external: cfg.ports.prometheus },
-      { container: n.grafana, purpose: "Grafana", internal: CONTAINER_PORTS.grafana, external: cfg.ports.grafana },
+      { container: n.prometheus, purpose: "Prometheus", internal: CONTAINER_PORTS.prometheus, external: cfg.ports.prometheus, base: "prometheus" },
+      { container: n.grafana, purpose: "Grafana", internal: CONTAINER_PORTS.grafana, external: cfg.ports.grafana, base: "grafana" },
     );
   }
   return out;

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, validateAllConfig } from "./config/validate";
-import { DevnetConfig } from "./config/schema";
+import { DevnetConfig, PROJECT } from "./config/schema";
 import { Devnet } from "./devnet";
 
-/** The Pulumi project name: stack config keys are `kupcake:<key>`. */
-export const PROJECT = "kupcake";
+export { PROJECT };
 
 /**
  * Reads and validates the stack's `kupcake:*` config. A violation becomes a `RunError`, which the

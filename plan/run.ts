@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
-import { ConfigError, validateAllConfig } from "../components/config/validate";
 import { DevnetConfig } from "../components/config/schema";
 import { PROJECT, runProgram } from "../components/program";
+import { PROJECT_DIR, planConfig, stackConfig } from "./config";
 import { planMocks } from "./mocks";
 
 /** One registered resource, as the plan prints it. */
@@ -48,61 +45,20 @@ export function sanitize(value: unknown): unknown {
   return value;
 }
 
-/** The project directory: where Pulumi.yaml and the stack files live. */
-export const PROJECT_DIR = join(__dirname, "..");
-
-/**
- * Reads `Pulumi.<stack>.yaml` as the Pulumi CLI would and returns the flat `<ns>:<key>` map of
- * string values it hands the program (objects as JSON). `sets` override keys (`key=value`,
- * `images.opReth=...` for a nested key); a value is parsed as JSON when it parses.
- */
-export function stackConfig(stack: string, sets: string[] = [], dir = PROJECT_DIR): Record<string, string> {
-  const file = join(dir, `Pulumi.${stack}.yaml`);
-  if (!existsSync(file)) throw new ConfigError(stack, [`no stack file ${file}. Fix: create it (see Pulumi.dev.yaml) or pick another --stack.`]);
-  const doc = (yaml.load(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc.config ?? {})) values[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
-  for (const set of sets) {
-    const eq = set.indexOf("=");
-    if (eq <= 0) throw new ConfigError(stack, [`--set ${JSON.stringify(set)} is not KEY=VALUE. Fix: write e.g. --set sequencerCount=3.`]);
-    const rawKey = set.slice(0, eq);
-    const text = set.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    const full = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
-    const [top, ...path] = full.split(".");
-    if (path.length === 0) values[top] = value;
-    else {
-      const existing = values[top];
-      const obj = (existing && typeof existing === "object" ? structuredClone(existing) : {}) as Record<string, unknown>;
-      let cur = obj;
-      for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
-      cur[path[path.length - 1]] = value;
-      values[top] = obj;
-    }
-  }
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
-/** Validates a stack's config exactly as `pulumi up` does (same function, same messages). */
-export function planConfig(stack: string, sets: string[] = [], dir = PROJECT_DIR): DevnetConfig {
-  return validateAllConfig(stack, stackConfig(stack, sets, dir), PROJECT);
-}
+// Reading the stack file lives in ./config (no Pulumi SDK, so a bad config fails fast); re-exported
+// here for the tools that import it from this module.
+export { PROJECT_DIR, planConfig, stackConfig, stackFilePath } from "./config";
 
 /**
  * Runs the real program under Pulumi runtime mocks and records every registration. One plan per
  * process: the Pulumi runtime is global state.
  */
-export async function runPlan(stack: string, sets: string[] = [], dir = PROJECT_DIR): Promise<Plan> {
-  const config = planConfig(stack, sets, dir); // throws ConfigError before anything is registered
+export async function runPlan(stack: string, sets: string[] = [], dir = PROJECT_DIR, configFile?: string): Promise<Plan> {
+  const config = planConfig(stack, sets, dir, configFile); // throws ConfigError before anything is registered
   // The SDK records a stack trace on every promise it creates (for leak reports); with source
   // maps on, that dominates a large plan. The plan prints messages, never stacks.
   Error.stackTraceLimit = 0;
-  const all = stackConfig(stack, sets, dir);
+  const all = stackConfig(stack, sets, dir, configFile);
   pulumi.runtime.setAllConfig(all, []);
   await pulumi.runtime.setMocks(planMocks, PROJECT, stack, false);
   const monitor = pulumi.runtime.getMonitor() as unknown as {

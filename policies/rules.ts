@@ -1,5 +1,6 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PUBLIC_DEV_KEYS, ROLES } from "../components/accounts";
+import { isLoopback, unpinnedReason } from "../components/config/guards";
 import { LABEL } from "../components/labels";
 
 /**
@@ -21,19 +22,9 @@ const displayName = (props: Props, fallback: string) => String(props.name ?? fal
 
 // ---- images-pinned ---------------------------------------------------------------------------
 
-const MOVING_TAGS = new Set(["latest", "develop", "dev", "main", "master", "nightly", "edge", "stable"]);
-
-/** Why an image reference is not pinned, or undefined when it is (a release tag or a digest). */
-export function unpinnedReason(ref: string): string | undefined {
-  if (/^sha256:[0-9a-f]{64}$/.test(ref)) return undefined; // an image id: already resolved
-  if (/@sha256:[0-9a-f]{64}$/.test(ref)) return undefined;
-  const lastSlash = ref.lastIndexOf("/");
-  const colon = ref.indexOf(":", lastSlash + 1);
-  if (colon < 0) return "has no tag (Docker would pull `latest`)";
-  const tag = ref.slice(colon + 1);
-  if (MOVING_TAGS.has(tag.toLowerCase())) return `uses the moving tag \`${tag}\``;
-  return undefined;
-}
+// The same rule the config contract applies to kupcake:images (one function, one wording);
+// guards.ts has no dependencies, so the pack does not pull in zod or the program through it.
+export { unpinnedReason };
 
 export const imagesPinned: ResourceValidationPolicy = {
   name: "images-pinned",
@@ -55,15 +46,17 @@ interface PortConfig {
 
 export const portsBindAllowed: ResourceValidationPolicy = {
   name: "ports-bind-allowed",
-  description: "Published ports bind only to allowed addresses (default loopback). Fix: keep kupcake:bindAddress at 127.0.0.1, or allow the address in this policy's `allowedIps` config for the stack.",
+  description:
+    "Published ports bind only to allowed addresses (default: loopback, 127.0.0.0/8, as the config contract requires without kupcake:exposePorts). Fix: keep kupcake:bindAddress at 127.0.0.1, or allow the address in this policy's `allowedIps` config for the stack.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { allowedIps: { type: "array", items: { type: "string" } } } },
   validateResource: (args, report) => {
     if (args.type !== CONTAINER) return;
-    const { allowedIps = ["127.0.0.1"] } = args.getConfig<PortConfig>();
+    const { allowedIps } = args.getConfig<PortConfig>();
+    const allowed = (ip: string) => (allowedIps ? allowedIps.includes(ip) : isLoopback(ip));
     for (const p of (args.props.ports as { external?: number; ip?: string }[] | undefined) ?? []) {
       const ip = p.ip ?? "0.0.0.0";
-      if (!allowedIps.includes(ip)) report(`${displayName(args.props, args.name)} publishes port ${p.external} on ${ip} (allowed: ${allowedIps.join(", ")})`);
+      if (!allowed(ip)) report(`${displayName(args.props, args.name)} publishes port ${p.external} on ${ip} (allowed: ${allowedIps ? allowedIps.join(", ") : "127.0.0.1 and the rest of 127.0.0.0/8"})`);
     }
   },
 };

@@ -1,6 +1,7 @@
 // The offline plan: runs the real program under Pulumi runtime mocks (no Pulumi CLI, no Docker)
 // and prints what `pulumi up` would create. Usage:
-//   npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--set KEY=VALUE]...
+//   npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--config-file PATH] [--set KEY=VALUE]...
+// --config-file reads that stack file instead of Pulumi.<stack>.yaml (as `pulumi --config-file` does).
 // --diff compares the stack as configured with the stack after the --set overrides, the way
 // `pulumi preview` would report it. Exit codes: 0 printed, 2 invalid config or arguments
 // (message on stderr, nothing on stdout), 1 other errors.
@@ -10,13 +11,15 @@ import { ConfigError } from "../components/config/validate";
 import { LABEL } from "../components/labels";
 import { diffPlans, diffText } from "../plan/diff";
 import { planMermaid } from "../plan/mermaid";
-import { Plan, runPlan } from "../plan/run";
+import { planConfig } from "../plan/config";
+import type { Plan } from "../plan/run";
 
 interface Args {
   json: boolean;
   mermaid: boolean;
   diff: boolean;
   stack: string;
+  configFile?: string;
   sets: string[];
 }
 
@@ -34,6 +37,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--diff") a.diff = true;
     else if (arg === "--stack") a.stack = value();
     else if (arg.startsWith("--stack=")) a.stack = arg.slice(8);
+    else if (arg === "--config-file") a.configFile = value();
+    else if (arg.startsWith("--config-file=")) a.configFile = arg.slice(14);
     else if (arg === "--set") a.sets.push(value());
     else if (arg.startsWith("--set=")) a.sets.push(arg.slice(6));
     else if (arg === "--help" || arg === "-h") throw new UsageError("");
@@ -44,11 +49,12 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-const USAGE = "usage: npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--set KEY=VALUE]...";
+const USAGE = "usage: npm run --silent plan -- [--json | --mermaid | --diff] [--stack NAME] [--config-file PATH] [--set KEY=VALUE]...";
 
 /** The plan of the stack as configured (no overrides), from a fresh process: one plan per process. */
-async function basePlan(stack: string): Promise<Plan> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", __filename, "--json", "--stack", stack], { maxBuffer: 512 * 1024 * 1024 });
+async function basePlan(stack: string, configFile?: string): Promise<Plan> {
+  const file = configFile ? ["--config-file", configFile] : [];
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", __filename, "--json", "--stack", stack, ...file], { maxBuffer: 512 * 1024 * 1024 });
   return JSON.parse(stdout) as Plan;
 }
 
@@ -90,8 +96,14 @@ async function main() {
   }
   try {
     if ([args.json, args.mermaid, args.diff].filter(Boolean).length > 1) throw new UsageError("--json, --mermaid and --diff exclude each other");
-    const before = args.diff ? basePlan(args.stack) : undefined;
-    const plan = await runPlan(args.stack, args.sets);
+    // Config first, before the Pulumi SDK loads: a bad config exits 2 in well under a second.
+    // With --diff the stack as configured must be valid too, so its message is the contract's.
+    if (args.diff) planConfig(args.stack, [], undefined, args.configFile);
+    planConfig(args.stack, args.sets, undefined, args.configFile);
+    const { runPlan } = await import("../plan/run");
+    const before = args.diff ? basePlan(args.stack, args.configFile) : undefined;
+    before?.catch(() => undefined); // awaited below
+    const plan = await runPlan(args.stack, args.sets, undefined, args.configFile);
     let out: string;
     if (args.json) out = JSON.stringify(plan, null, 2);
     else if (args.mermaid) out = planMermaid(plan);

@@ -53,7 +53,7 @@ describe("L2 node topology (default stack: 2 sequencers + 3 validators)", () => 
   });
 
   it("binds to the configured bindAddress", async () => {
-    const p = await plan({ bindAddress: "0.0.0.0" });
+    const p = await plan({ bindAddress: "0.0.0.0", exposePorts: true }); // a non-loopback address needs the opt-in
     assert.equal((byContainerName(p, "kup-dev-anvil")!.inputs.ports as { ip: string }[])[0].ip, "0.0.0.0");
   });
 

@@ -1,16 +1,28 @@
 import { z } from "zod";
 import { DEFAULT_IMAGES, IMAGE_KEYS, ServiceImage, parseImageRef } from "../images";
+import { MOVING_TAGS, PUBLIC_CHAIN_IDS, unpinnedReason } from "./guards";
 
 /**
  * The stack configuration contract: every `kupcake:<key>` a stack file may set, its default and
  * its rule. `pulumi up`, `pulumi preview` and the offline plan all validate through `validateConfig`.
  */
 
+/** The Pulumi project name (Pulumi.yaml): stack config keys are `kupcake:<key>`. */
+export const PROJECT = "kupcake";
+
 /** Largest supported topology: ports, Raft quorum and the benchmarks are sized for it. */
 export const MAX_SEQUENCERS = 9;
 export const MAX_L2_NODES = 100;
 /** Every published port of node i is `base + PORT_STRIDE * (i - 1)`. */
 export const PORT_STRIDE = 100;
+/**
+ * `kupcake:portOffset` moves every host port by a multiple of this, up to `MAX_PORT_OFFSET`.
+ * With the default bases, stacks whose offsets differ never share a host port, whatever their
+ * topologies (checked for every pair of offsets up to the largest topology in test/configContract.test.ts):
+ * the bases end in 00, 45..48, 60 and 90 and grow by 100 per node, so a shift by 10..90 lands between them.
+ */
+export const PORT_OFFSET_STEP = 10;
+export const MAX_PORT_OFFSET = 90;
 
 export const DEFAULT_PORTS = {
   /** Anvil JSON-RPC (and its beacon endpoints) on the host. */
@@ -38,6 +50,10 @@ export type PortBases = { [K in keyof typeof DEFAULT_PORTS]: number };
 
 export const DATA_AVAILABILITY = ["calldata", "blobs", "auto"] as const;
 
+const publicIds = Object.entries(PUBLIC_CHAIN_IDS)
+  .map(([id, name]) => `${id} (${name})`)
+  .join(", ");
+
 /** One entry per top-level key: the user-facing rule and how to fix a violation. */
 export const CONFIG_KEYS = {
   network: {
@@ -45,17 +61,17 @@ export const CONFIG_KEYS = {
     fix: "use a name like `kup-dev`",
   },
   l1ChainId: {
-    rule: "integer 1..4294967295, not 1, 10 or 11155111, different from l2ChainId; default derived from the network name (stable across `up`s)",
+    rule: `integer 1..4294967295, not a public chain's id (${publicIds}), different from l2ChainId; default derived from the network name (stable across \`up\`s)`,
     fix: "pick an unused id such as 900",
   },
   l2ChainId: {
-    rule: "integer 1..4294967295, different from l1ChainId; default derived from the network name (stable across `up`s)",
+    rule: `integer 1..4294967295, not a public chain's id (same list as l1ChainId), different from l1ChainId; default derived from the network name (stable across \`up\`s)`,
     fix: "pick an unused id such as 901",
   },
-  blockTime: { rule: "L1 (Anvil) block time in seconds, 1..60; default 4", fix: "use a whole number of seconds between 1 and 60" },
+  blockTime: { rule: "L1 (Anvil) block time in seconds, 1..60, at least l2BlockTime; default 4", fix: "use a whole number of seconds between 1 and 60" },
   l2BlockTime: {
-    rule: "L2 block time in seconds, 1..30; default 2",
-    fix: "use a whole number of seconds between 1 and 30",
+    rule: "L2 block time in seconds, 1..30, at most blockTime; default 2",
+    fix: "use a whole number of seconds between 1 and 30, at most kupcake:blockTime",
   },
   l2Nodes: {
     rule: `total L2 nodes (sequencers + validators), 1..${MAX_L2_NODES}; default 5`,
@@ -66,16 +82,24 @@ export const CONFIG_KEYS = {
     fix: `use a whole number between 1 and min(l2Nodes, ${MAX_SEQUENCERS})`,
   },
   images: {
-    rule: `object with optional image references for ${IMAGE_KEYS.join(", ")}`,
-    fix: "set e.g. `images: { opReth: \"<registry>/<repo>:<tag>\" }`",
+    rule: `object with optional image references for ${IMAGE_KEYS.join(", ")}, each pinned to a release tag or a digest (never untagged or ${MOVING_TAGS.map((t) => `\`${t}\``).join("/")})`,
+    fix: "set e.g. `images: { opReth: \"<registry>/<repo>:<release tag>\" }`",
   },
   bindAddress: {
-    rule: "IPv4 address the published ports bind to; default 127.0.0.1",
+    rule: "IPv4 address the published ports bind to; default 127.0.0.1; an address outside 127.0.0.0/8 needs exposePorts: true",
     fix: "use 127.0.0.1 (default) or another IPv4 address of this host",
+  },
+  exposePorts: {
+    rule: "boolean: allow a bindAddress outside 127.0.0.0/8, i.e. publish the devnet's RPCs (whose dev keys are public) beyond this host; default false",
+    fix: "use true or false",
   },
   ports: {
     rule: `object of host port bases (${Object.keys(DEFAULT_PORTS).join(", ")}), each 1024..65535, no two published ports equal`,
-    fix: "move one of the colliding bases",
+    fix: "set e.g. `ports: { grafana: 3300 }`",
+  },
+  portOffset: {
+    rule: `added to every published host port: 0, ${PORT_OFFSET_STEP}, ${2 * PORT_OFFSET_STEP}, ..., ${MAX_PORT_OFFSET}; stacks whose offsets differ never share a port (with the default bases); default 0`,
+    fix: `use one of 0, ${PORT_OFFSET_STEP}, ${2 * PORT_OFFSET_STEP}, ..., ${MAX_PORT_OFFSET}, a different one per stack you run side by side`,
   },
   monitoring: { rule: "boolean: deploy Prometheus and Grafana; default true", fix: "use true or false" },
   proposer: { rule: "boolean: deploy op-proposer; default true", fix: "use true or false" },
@@ -98,22 +122,45 @@ export const CONFIG_KEYS = {
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
+/** Rule and fix for a key inside an object-valued key (`images.<service>`, `ports.<base>`). */
+export const NESTED_KEYS = {
+  images: {
+    rule: "an image reference pinned to a release tag or a sha256 digest",
+    fix:
+      "use a released version tag (e.g. `...:v1.16.3`) or a digest (`...@sha256:<64 hex digits>`); " +
+      `a moving tag (${MOVING_TAGS.join(", ")}) or no tag lets the image change under a running devnet`,
+  },
+  ports: {
+    rule: "a host port base, 1024..65535",
+    fix: "use a port between 1024 and 65535 (ports below 1024 need root)",
+  },
+} as const;
+
 const port = z.int().min(1024).max(65535);
-const imageRef = z.string().refine((s) => parseImageRef(s) !== undefined, {
-  message: "is not a valid image reference",
+const imageRef = z.string().superRefine((ref, ctx) => {
+  if (parseImageRef(ref) === undefined) ctx.addIssue({ code: "custom", message: "is not a valid image reference" });
+  else {
+    const why = unpinnedReason(ref);
+    if (why) ctx.addIssue({ code: "custom", message: `is not pinned: it ${why}` });
+  }
 });
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, {
   message: "is not an IPv4 address",
 });
-const chainId = z.int().min(1).max(4294967295);
+const chainId = z
+  .int()
+  .min(1)
+  .max(4294967295)
+  .superRefine((id, ctx) => {
+    const name = PUBLIC_CHAIN_IDS[id];
+    if (name) ctx.addIssue({ code: "custom", message: `is ${name}'s chain id: the OP tooling would look it up in its registry, and wallets would take the devnet for ${name}` });
+  });
 
 /** Raw input as it comes from the stack file: every key optional. */
 export const ConfigInputSchema = z
   .object({
     network: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: "is not a valid network name" }),
-    l1ChainId: chainId.refine((id) => ![1, 10, 11155111].includes(id), {
-      message: "belongs to a public chain the L2 tooling would look up in its registry",
-    }),
+    l1ChainId: chainId,
     l2ChainId: chainId,
     blockTime: z.int().min(1).max(60),
     l2BlockTime: z.int().min(1).max(30),
@@ -121,9 +168,11 @@ export const ConfigInputSchema = z
     sequencerCount: z.int().min(1).max(MAX_SEQUENCERS),
     images: z.strictObject(Object.fromEntries(IMAGE_KEYS.map((k) => [k, imageRef.optional()])) as Record<ServiceImage, z.ZodOptional<typeof imageRef>>),
     bindAddress: ipv4,
+    exposePorts: z.boolean(),
     ports: z.strictObject(
       Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [k, port.optional()])) as Record<keyof PortBases, z.ZodOptional<typeof port>>,
     ),
+    portOffset: z.int().min(0).max(MAX_PORT_OFFSET).multipleOf(PORT_OFFSET_STEP),
     monitoring: z.boolean(),
     proposer: z.boolean(),
     challenger: z.boolean(),
@@ -153,7 +202,12 @@ export interface DevnetConfig {
   validatorCount: number;
   images: Record<ServiceImage, string>;
   bindAddress: string;
+  /** Whether a non-loopback `bindAddress` was explicitly allowed. */
+  exposePorts: boolean;
+  /** Host port bases in effect: `kupcake:ports` over the defaults, each plus `portOffset`. */
   ports: PortBases;
+  /** Added to every host port base (already included in `ports`). */
+  portOffset: number;
   monitoring: boolean;
   proposer: boolean;
   challenger: boolean;
@@ -172,11 +226,18 @@ function stableHash(text: string): number {
   return h;
 }
 
-/** Default chain ids: 5-digit numbers derived from the network name, never equal to each other. */
+/**
+ * Default chain ids: 5-digit numbers derived from the network name, never equal to each other
+ * and never a public chain's id (a name that hashes onto one moves to the next free number).
+ */
 export function defaultChainIds(network: string): { l1ChainId: number; l2ChainId: number } {
-  const l1ChainId = 10000 + (stableHash(`${network}/l1`) % 90000);
-  let l2ChainId = 10000 + (stableHash(`${network}/l2`) % 90000);
-  if (l2ChainId === l1ChainId) l2ChainId = 10000 + ((l2ChainId - 10000 + 1) % 90000);
+  const next = (id: number) => 10000 + ((id - 10000 + 1) % 90000);
+  const free = (id: number, taken?: number) => {
+    while (PUBLIC_CHAIN_IDS[id] !== undefined || id === taken) id = next(id);
+    return id;
+  };
+  const l1ChainId = free(10000 + (stableHash(`${network}/l1`) % 90000));
+  const l2ChainId = free(10000 + (stableHash(`${network}/l2`) % 90000), l1ChainId);
   return { l1ChainId, l2ChainId };
 }
 
@@ -186,6 +247,7 @@ export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
   const ids = defaultChainIds(network);
   const l2Nodes = input.l2Nodes ?? 5;
   const sequencerCount = input.sequencerCount ?? Math.min(2, l2Nodes);
+  const portOffset = input.portOffset ?? 0;
   return {
     stack,
     network,
@@ -198,7 +260,9 @@ export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
     validatorCount: l2Nodes - sequencerCount,
     images: { ...DEFAULT_IMAGES, ...stripUndefined(input.images ?? {}) },
     bindAddress: input.bindAddress ?? "127.0.0.1",
-    ports: { ...DEFAULT_PORTS, ...stripUndefined(input.ports ?? {}) },
+    exposePorts: input.exposePorts ?? false,
+    ports: shiftPorts({ ...DEFAULT_PORTS, ...stripUndefined(input.ports ?? {}) }, portOffset),
+    portOffset,
     monitoring: input.monitoring ?? true,
     proposer: input.proposer ?? true,
     challenger: input.challenger ?? false,
@@ -206,6 +270,14 @@ export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
     dataAvailability: input.dataAvailability ?? "calldata",
     readinessTimeout: input.readinessTimeout ?? 600,
   };
+}
+
+/**
+ * The port bases in effect: each base plus the stack's `portOffset`. Applied once, here, so every
+ * consumer of `cfg.ports` (components/ports.ts, stack outputs, ops/) publishes and dials the same ports.
+ */
+export function shiftPorts(bases: PortBases, portOffset: number): PortBases {
+  return Object.fromEntries(Object.entries(bases).map(([k, v]) => [k, v + portOffset])) as PortBases;
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
