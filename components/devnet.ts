@@ -2,10 +2,12 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { accountsOutput } from "./accounts";
 import { SequencerEndpoints } from "./builders/chainServices";
+import { chainIdentity } from "./chainIdentity";
 import { ChainServices } from "./chainServices";
 import { Conductor, conductorRef } from "./conductor";
 import { DevnetConfig, MAX_SEQUENCERS } from "./config/schema";
 import { hostUrl } from "./containers";
+import { ChainIdentityGuard } from "./dynamic/chainIdentity";
 import { ConductorLayerRetirement } from "./dynamic/conductorRetirement";
 import { DevnetReadiness } from "./dynamic/readiness";
 import { ServiceImage } from "./images";
@@ -40,11 +42,14 @@ export class Devnet extends pulumi.ComponentResource {
     const cfg = args.config;
     const n = namesFor(cfg.network);
 
+    // First: a change of a chain-defining value on a deployed stack fails here, in the engine's
+    // check phase, before any image is pulled or any container replaced.
+    const chain = new ChainIdentityGuard(`${name}-chain`, { ...chainIdentity(cfg), stack: cfg.stack }, { parent: this });
     const pulled = new Map<ServiceImage, docker.RemoteImage>();
     const image = (key: ServiceImage) => {
       if (!pulled.has(key)) {
         // keepLocally: `destroy` must not delete multi-GB images other stacks may share.
-        pulled.set(key, new docker.RemoteImage(`${name}-image-${key}`, { name: cfg.images[key], keepLocally: true }, { parent: this }));
+        pulled.set(key, new docker.RemoteImage(`${name}-image-${key}`, { name: cfg.images[key], keepLocally: true }, { parent: this, dependsOn: [chain] }));
       }
       return pulled.get(key)!.imageId;
     };

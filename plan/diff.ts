@@ -1,4 +1,5 @@
 import type { Plan, PlannedResource } from "./run";
+import { ChainIdentity, chainChangeMessage, chainChanges } from "../components/chainIdentity";
 
 /**
  * What `pulumi preview` would say about going from one plan to another, decided the way the
@@ -82,4 +83,29 @@ export function diffText(changes: Change[]): string {
   const count = (op: Operation) => changes.filter((c) => c.op === op).length;
   const lines = changes.map((c) => `${SYMBOL[c.op].padEnd(2)} ${c.op.padEnd(7)} ${shortType(c.type).padEnd(26)} ${c.name}${c.keys.length ? `  [${c.keys.join(", ")}]` : ""}`);
   return [...lines, "", `${count("create")} to create, ${count("replace")} to replace, ${count("update")} to update, ${count("delete")} to delete`].join("\n");
+}
+
+const CHAIN_IDENTITY = "pulumi-nodejs:dynamic/kupcake:ChainIdentity";
+
+/**
+ * The refusal `pulumi preview` and `up` print for going from `before` to `after` when a
+ * chain-defining value changes (components/dynamic/chainIdentity.ts), or undefined when none does.
+ */
+export function chainRefusal(before: Plan, after: Plan): string | undefined {
+  const find = (p: Plan) => p.resources.find((r) => r.type === CHAIN_IDENTITY);
+  const [a, b] = [find(before), find(after)];
+  if (!a || !b) return undefined;
+  const wanted = b.inputs as unknown as ChainIdentity & { stack: string };
+  const changes = chainChanges(a.inputs, wanted);
+  return changes.length ? chainChangeMessage(wanted.stack, changes) : undefined;
+}
+
+/**
+ * The `npm run plan -- --diff` report: the changes as `pulumi preview` lists them, or, when a
+ * chain-defining value changes, the refusal the engine would stop with (nothing would change).
+ */
+export function diffReport(before: Plan, after: Plan): { text: string; refused: boolean } {
+  const refusal = chainRefusal(before, after);
+  if (refusal) return { text: `✖ pulumi preview and up stop here; nothing would change:\n  ${refusal}`, refused: true };
+  return { text: diffText(diffPlans(before, after)), refused: false };
 }

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ConfigError } from "../components/config/validate";
 import { LABEL } from "../components/labels";
-import { diffPlans, diffText } from "../plan/diff";
+import { diffReport } from "../plan/diff";
 import { planMermaid } from "../plan/mermaid";
 import { planConfig } from "../plan/config";
 import type { Plan } from "../plan/run";
@@ -107,7 +107,12 @@ async function main() {
     let out: string;
     if (args.json) out = JSON.stringify(plan, null, 2);
     else if (args.mermaid) out = planMermaid(plan);
-    else if (before) out = `stack ${args.stack}${args.sets.map((s) => ` --set ${s}`).join("")}:\n${diffText(diffPlans(await before, plan))}`;
+    else if (before) {
+      // A chain-defining change is refused by the engine (components/dynamic/chainIdentity.ts): exit 1 like preview.
+      const report = diffReport(await before, plan);
+      out = `stack ${args.stack}${args.sets.map((s) => ` --set ${s}`).join("")}:\n${report.text}`;
+      if (report.refused) process.exitCode = 1;
+    }
     else out = planTable(plan);
     process.stdout.write(out + "\n");
   } catch (e) {

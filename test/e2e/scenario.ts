@@ -114,6 +114,23 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
     await npm("preview --expect-no-changes", "preview", ["--expect-no-changes"]);
     await npm("up --expect-no-changes", "up", ["--yes", "--expect-no-changes"]);
 
+    // 2b. A chain-defining change on the live devnet is refused by preview and up; nothing changes.
+    const offline = await npm("plan --diff refuses a chain change", "plan", ["--diff", "--stack", e.stack, "--set", "l2BlockTime=1"], { allowFailure: true });
+    const containersBeforeRefusal = e.containers();
+    await e.pulumi("config set l2BlockTime=1", ["config", "set", "kupcake:l2BlockTime", "1"]);
+    const refusedPreview = await npm("preview refuses a chain change", "preview", [], { allowFailure: true });
+    const refusedUp = await npm("up refuses a chain change", "up", ["--yes", "--skip-preview"], { allowFailure: true });
+    await e.check("chain change refused: offline --diff, preview and up all stop, no container touched", () => {
+      for (const [what, r] of [["plan --diff", offline], ["preview", refusedPreview], ["up", refusedUp]] as const) {
+        assert.notEqual(r.code, 0, `${what} must fail`);
+        assert.match(r.stdout + r.stderr, /refusing to change the chain of the live devnet "[^"]+": kupcake:l2BlockTime 2 -> 1/, `${what} names the key and both values`);
+      }
+      const after = e.containers();
+      assert.deepEqual([...after.entries()].map(([n, c]) => `${n} ${c.id}`).sort(), [...containersBeforeRefusal.entries()].map(([n, c]) => `${n} ${c.id}`).sort());
+    });
+    await e.pulumi("config rm l2BlockTime", ["config", "rm", "kupcake:l2BlockTime"]);
+    await npm("preview --expect-no-changes after the refused change", "preview", ["--expect-no-changes"]);
+
     // 3. Scale 2 -> 3 sequencers (one more node).
     await scale({ s: 2, n: 5 }, { s: 3, n: 6 });
     await e.check("cluster has 3 voters", async () => assert.deepEqual(await voters(await outputs()), ["sequencer-1", "sequencer-2", "sequencer-3"]));
