@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { accountsTableMarkdown } from "../components/accounts";
-import { GENERATED_SECTIONS, renderGenerated } from "../components/config/reference";
+import { DIFF_EXAMPLE_ARGS, GENERATED_SECTIONS, diffExampleMarkdown, renderGenerated } from "../components/config/reference";
 
 const root = join(__dirname, "..");
 
@@ -27,8 +27,14 @@ function parseArgs(argv: string[]): void {
 
 async function main() {
   parseArgs(process.argv.slice(2));
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(__dirname, "plan.ts"), "--mermaid"], { cwd: root });
-  const sections = { ...GENERATED_SECTIONS, "accounts-table": accountsTableMarkdown, "topology-mermaid": () => "```mermaid\n" + stdout.trimEnd() + "\n```" };
+  const planOut = async (args: string[]) => (await promisify(execFile)(process.execPath, ["--import", "tsx", join(__dirname, "plan.ts"), ...args], { cwd: root })).stdout;
+  const [stdout, diff] = await Promise.all([planOut(["--mermaid"]), planOut(DIFF_EXAMPLE_ARGS)]);
+  const sections = {
+    ...GENERATED_SECTIONS,
+    "accounts-table": accountsTableMarkdown,
+    "topology-mermaid": () => "```mermaid\n" + stdout.trimEnd() + "\n```",
+    "diff-example": () => diffExampleMarkdown(diff),
+  };
   const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
   for (const f of files) {
     const path = join(root, f);

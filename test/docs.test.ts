@@ -3,10 +3,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
-import { renderGenerated } from "../components/config/reference";
+import { DIFF_EXAMPLE_ARGS, diffExampleMarkdown, renderGenerated } from "../components/config/reference";
 import { CONFIG_KEYS } from "../components/config/schema";
 import { validateConfig } from "../components/config/validate";
-import { ROOT, plan } from "./helpers/plan";
+import { ROOT, plan, planProcess } from "./helpers/plan";
 
 const read = (f: string) => readFileSync(join(ROOT, f), "utf8");
 
@@ -18,6 +18,21 @@ describe("docs match the code", () => {
       assert.equal(renderGenerated(text), text);
     });
   }
+
+  it("README's --diff example is the real output of the plan it names (npm run docs)", async () => {
+    const r = await planProcess(DIFF_EXAMPLE_ARGS);
+    assert.equal(r.code, 0, r.stderr);
+    const readme = read("README.md");
+    assert.match(readme, /<!-- diff-example:start -->/);
+    assert.equal(renderGenerated(readme, { "diff-example": () => diffExampleMarkdown(r.stdout) }), readme);
+  });
+
+  it("Pulumi.yaml pins the wrapper's file backend, and its directory is in the checkout (the CLI needs it to exist)", () => {
+    const project = yaml.load(read("Pulumi.yaml")) as { backend?: { url?: string } };
+    assert.equal(project.backend?.url, "file://./.pulumi");
+    assert.match(read("scripts/pulumi.sh"), /export PULUMI_BACKEND_URL="file:\/\/\$PWD\/\.pulumi"/);
+    assert.ok(readdirSync(join(ROOT, ".pulumi")).includes("README.md"));
+  });
 
   it("README opens with the two commands: bring the devnet up, run the tests", () => {
     const blocks = read("README.md").split("```");

@@ -45,6 +45,14 @@ export function portsTableMarkdown(): string {
   ].join("\n");
 }
 
+/** The README's `--diff` example: `npm run --silent plan -- <these>` (scale the default stack to 3 sequencers). */
+export const DIFF_EXAMPLE_ARGS = ["--diff", "--set", "sequencerCount=3"];
+
+/** The README's `--diff` example block from the real output of `plan` with `DIFF_EXAMPLE_ARGS`. */
+export function diffExampleMarkdown(output: string): string {
+  return ["```", `$ npm run --silent plan -- ${DIFF_EXAMPLE_ARGS.join(" ")}`, output.trimEnd(), "```"].join("\n");
+}
+
 export const GENERATED_SECTIONS: Record<string, () => string> = {
   "config-reference": configReferenceMarkdown,
   "ports-table": portsTableMarkdown,
