@@ -3,7 +3,7 @@
  *
  * Every tag here is a released version, never a moving tag such as `latest` or `develop`
  * (Kupcake's floating tags are the reason its devnets broke without a code change).
- * Each entry says where the tag comes from; `docs/images.md` lists the same table for users.
+ * Each entry says where the tag comes from; the README's configuration reference lists the same table for users (generated).
  * Override any of them per stack with `kupcake:images: { <service>: "<ref>" }`.
  */
 export const DEFAULT_IMAGES = {

@@ -1,7 +1,7 @@
 /**
  * Container, volume and network names. Every name a user sees in `docker ps` comes from here,
  * so the docs, the drill and the status command agree with what is deployed.
- * Nodes are numbered from 1, as in the seed documents.
+ * Nodes are numbered from 1, as in Kupcake's multi-sequencer guide.
  */
 export type NodeRole = "sequencer" | "validator";
 
