@@ -11,7 +11,18 @@ import { KNOWN_METRICS } from "../components/builders/metrics";
 import type { Plan } from "../plan/run";
 import { byContainerName, plan } from "./helpers/plan";
 
-const exec = promisify(execFile);
+const run = promisify(execFile);
+/** Runs a prerequisite tool; a missing one fails with its name and how to get it, not `spawn ENOENT`. */
+async function exec(tool: string, args: string[]) {
+  try {
+    return await run(tool, args);
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") {
+      throw new Error(`${tool} is not installed: it is Prometheus' config checker, which these tests run. Install it: apt-get install prometheus (Debian/Ubuntu), brew install prometheus (macOS), or put promtool from a Prometheus release on PATH.`);
+    }
+    throw e;
+  }
+}
 
 function upload(p: Plan, container: string, file: string): string {
   const uploads = byContainerName(p, container)!.inputs.uploads as { file: string; content: string }[];

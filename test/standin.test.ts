@@ -9,6 +9,7 @@ import { ROLES } from "../components/accounts";
 import { intentToml, L1_ADDRESSES_MARKER, parseL1Addresses } from "../components/builders/opDeployer";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { signLegacyTx } from "./e2e/standin/tx";
+import { foundryBin } from "./helpers/l1Process";
 
 /**
  * The e2e stand-ins (test/e2e/standin) as host processes on loopback, bundled exactly as the
@@ -18,7 +19,7 @@ import { signLegacyTx } from "./e2e/standin/tx";
  * binaries would reject.
  */
 const ROOT = join(__dirname, "..");
-const anvilBin = join(dirname(require.resolve("@foundry-rs/anvil-linux-amd64/package.json")), "bin", "anvil");
+const anvilBin = join(foundryBin("anvil"), "anvil");
 const L1_CHAIN = 4242;
 const L2_CHAIN = 65852;
 const dir = mkdtempSync(join(tmpdir(), "kupcake-standin-"));

@@ -170,7 +170,7 @@ T_ALL=$(now)
 FACTS=$(cd "$ROOT" && ARCH=$ARCH "$NODE" --import tsx -e '
   const { DEFAULT_IMAGES, parseImageRef } = require("./components/images.ts");
   const pkg = require("./package.json");
-  const want = (name) => (pkg.devDependencies ?? {})[name] ?? (pkg.dependencies ?? {})[name];
+  const want = (name) => (pkg.optionalDependencies ?? {})[name] ?? (pkg.devDependencies ?? {})[name] ?? (pkg.dependencies ?? {})[name];
   const have = (name) => { try { return require(`./node_modules/${name}/package.json`).version; } catch { return "missing"; } };
   const a = `@foundry-rs/anvil-linux-${process.env.ARCH}`, c = `@foundry-rs/cast-linux-${process.env.ARCH}`;
   const lines = [`foundry ${want(a)} ${have(a)} ${have(c)} ${want(c)}`];

@@ -6,7 +6,7 @@ import { DEV_ACCOUNT_COUNT, ROLES } from "../../components/accounts";
 import { ANVIL_DUMP_MAX_PAUSE, ANVIL_LOAD_TIMEOUT, CATCHUP_CHUNK, CATCHUP_READY_AFTER } from "../../components/builders/anvil";
 import { hexToNumber, sleep } from "../../components/dynamic/rpc";
 import { DEFAULT_IMAGES } from "../../components/images";
-import { L1Factory, L1Node, STATE_FILE, beaconGenesis, block, call, headNumber, l1Command } from "./l1Process";
+import { L1Factory, L1Node, STATE_FILE, foundryVersion, beaconGenesis, block, call, headNumber, l1Command } from "./l1Process";
 import { ROOT } from "./plan";
 
 /**
@@ -42,7 +42,7 @@ async function assertGrid(url: string, genesis: number, blockTime: number, upTo:
 export function anvilSuite(where: string, create: L1Factory): void {
   describe(`the L1 start command with the real Anvil (${where})`, () => {
     it("pins the foundry image to the release of the npm Anvil the tests run", () => {
-      const npmVersion = JSON.parse(readFileSync(join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/package.json"), "utf8")).version;
+      const npmVersion = foundryVersion("anvil");
       assert.equal(DEFAULT_IMAGES.anvil, `ghcr.io/foundry-rs/foundry:v${npmVersion}`);
     });
 

@@ -20,7 +20,32 @@ import { byContainerName, plan } from "./plan";
 /** The state file the start script keeps on the L1 volume. */
 export const STATE_FILE = "l1-state.json.gz";
 
-export const foundryBin = (tool: string) => dirname(require.resolve(`@foundry-rs/${tool}-linux-amd64/package.json`)) + "/bin";
+/**
+ * The npm package of a foundry tool the tests run (`anvil`, `cast`): an optional dependency that
+ * npm installs only on Linux x64 (the registry serves no other build here), so `npm ci` works on
+ * macOS and arm64 and these tests say what is missing there.
+ */
+export const foundryPackage = (tool: string) => `@foundry-rs/${tool}-linux-amd64`;
+
+/**
+ * The directory holding a foundry tool's binary, from its npm package.
+ * @throws Error naming the package and the platform when it is not installed
+ */
+export function foundryBin(tool: string): string {
+  try {
+    return dirname(require.resolve(`${foundryPackage(tool)}/package.json`)) + "/bin";
+  } catch {
+    throw new Error(
+      `this test runs the real ${tool} from the npm package ${foundryPackage(tool)}, an optional dependency npm installs only on ` +
+        `Linux x64 (this machine: ${process.platform}/${process.arch}). Run it on Linux x64 after \`npm ci\` (CI does).`,
+    );
+  }
+}
+
+/** The foundry release of the installed npm binaries, e.g. "1.7.1". @throws like `foundryBin` */
+export function foundryVersion(tool = "anvil"): string {
+  return JSON.parse(readFileSync(join(foundryBin(tool), "..", "package.json"), "utf8")).version;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
