@@ -88,9 +88,13 @@ async function main() {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
     if (e instanceof UsageError) {
-      if (e.message) console.error(e.message);
-      console.error(USAGE);
-      process.exit(e.message ? 2 : 0);
+      // --help: usage on stdout, exit 0; a usage error: message and usage on stderr, exit 2.
+      if (!e.message) {
+        console.log(USAGE);
+        process.exit(0);
+      }
+      console.error(`${e.message}\n${USAGE}`);
+      process.exit(2);
     }
     throw e;
   }
