@@ -23,8 +23,8 @@ export const DEFAULT_IMAGES = {
   opProposer: "us-docker.pkg.dev/oplabs-tools-artifacts/images/op-proposer:v1.16.3",
   /** op-challenger v1.9.4. */
   opChallenger: "us-docker.pkg.dev/oplabs-tools-artifacts/images/op-challenger:v1.9.4",
-  /** Prometheus v3.5.0 (3.x long-term support). */
-  prometheus: "prom/prometheus:v3.5.0",
+  /** Prometheus v3.5.5 (2026-07-08), the newest patch of the 3.5 long-term-support line. */
+  prometheus: "prom/prometheus:v3.5.5",
   /** Grafana 12.2.1 (Grafana tags carry no "v"). */
   grafana: "grafana/grafana:12.2.1",
 } as const;

@@ -52,7 +52,7 @@ const good = { name: "kup-dev-op-reth-sequencer-1", image: "x.io/op-reth:v2.4.1"
 
 describe("each policy: a violating and a complying input", () => {
   it("images-pinned", async () => {
-    assert.deepEqual(await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "prom/prometheus:v3.5.0" })), []);
+    assert.deepEqual(await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "prom/prometheus:v3.5.5" })), []);
     assert.deepEqual(await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "x.io/op-reth@sha256:" + "a".repeat(64) })), []);
     assert.match((await runResource(imagesPinned, resourceArgs("docker:index/remoteImage:RemoteImage", { name: "grafana/grafana:latest" })))[0], /moving tag `latest`/);
     assert.match((await runResource(imagesPinned, resourceArgs(C, { image: "x.io/kona-node:develop" })))[0], /moving tag `develop`/);
