@@ -12,11 +12,26 @@ import { ConductorLayerRetirement } from "./dynamic/conductorRetirement";
 import { DevnetReadiness } from "./dynamic/readiness";
 import { ServiceImage } from "./images";
 import { L1 } from "./l1";
+import { L2Node } from "./l2Node";
 import { Monitoring } from "./monitoring";
 import { namesFor } from "./naming";
 import { conductorHostPort, nodeHostPorts } from "./ports";
 import { SequencerSet, nodeHostEndpoints, usesConductor } from "./sequencerSet";
 import { ValidatorSet } from "./validatorSet";
+
+/**
+ * The stable L2 endpoint (`l2Rpc`, `l2Ws` stack outputs): the host RPC/WS of validator 1's op-reth
+ * when the stack has validators, else sequencer 1's. Validator 1 never sequences and the failover
+ * drill never stops it; its op-reth keeps sent transactions in its pool and gossips them to every
+ * sequencer's op-reth, so the active one includes them before, during and after a failover. The
+ * endpoint is one container, not a load balancer: while that container is stopped (`npm run stop`,
+ * a crash, or, with no validators, sequencer 1 being the drill's stopped leader) it refuses
+ * connections.
+ */
+export function l2Endpoint(cfg: DevnetConfig, node: Pick<L2Node, "role" | "index" | "opRethName">): { l2Rpc: string; l2Ws: string } {
+  const h = nodeHostEndpoints(cfg, node);
+  return { l2Rpc: h.rpc, l2Ws: h.ws };
+}
 
 export interface DevnetArgs {
   /** The validated stack configuration. */
@@ -137,6 +152,8 @@ export class Devnet extends pulumi.ComponentResource {
         const h = nodeHostEndpoints(cfg, v);
         return { index: v.index, opReth: v.opRethName, konaNode: v.konaNodeName, rpc: h.rpc, ws: h.ws, kona: h.kona };
       }),
+      // One L2 endpoint that never needs to know who leads (see l2Endpoint below).
+      ...l2Endpoint(cfg, validators.nodes[0] ?? sequencer1),
       batcherRpc: hostUrl(cfg.bindAddress, cfg.ports.batcherRpc),
       ...(cfg.proposer ? { proposerRpc: hostUrl(cfg.bindAddress, cfg.ports.proposerRpc) } : {}),
       ...(monitoring ? { prometheusUrl: monitoring.prometheusUrl, grafanaUrl: monitoring.grafanaUrl, grafanaPassword: monitoring.grafanaPassword } : {}),

@@ -1,3 +1,5 @@
+import { privateKeyToAccount } from "viem/accounts";
+import { DevAccount, FREE_ACCOUNTS, ROLES } from "../components/accounts";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { NodeEndpoint } from "./endpoints";
 
@@ -5,7 +7,38 @@ import { NodeEndpoint } from "./endpoints";
  * The failover drill: the seed's "Testing Failover" steps, measured. Per round: find the leader,
  * stop its op-reth and kona-node, wait for a new leader and its first block, check that no block
  * the network had seen was lost or reorged, start the old node, wait until it follows as a follower.
+ * With a transaction probe (`DrillOptions.tx`, normally validator 1 = the `l2Rpc` output), a
+ * transfer is sent there right after the stop and another after the new leader's first block;
+ * both must be in the new leader's chain (receipt from its own op-reth) before the old node is
+ * started again, i.e. without any help from the stopped node.
  */
+
+/**
+ * The drill's probe sender: the last free dev account (never a role key: the batcher, proposer,
+ * challenger and admin keys' nonces belong to their services; `npm run fund` defaults to the faucet).
+ */
+export const DRILL_TX_ACCOUNT: DevAccount = FREE_ACCOUNTS[FREE_ACCOUNTS.length - 1];
+
+/** Where the drill sends its probe transactions. */
+export interface TxProbe {
+  /** JSON-RPC URL (validator 1's op-reth = the `l2Rpc` output). */
+  rpc: string;
+  /** For people: e.g. `validator-1 (l2Rpc)`. */
+  label: string;
+  /** Sender; default DRILL_TX_ACCOUNT. Role keys are refused. */
+  account?: DevAccount;
+  /** Budget for each probe to show up in the new leader's chain, in milliseconds (default: stepTimeoutMs). */
+  inclusionTimeoutMs?: number;
+}
+
+/** One probe transaction of a round. Times in milliseconds. */
+export interface TxProbeReport {
+  hash: string;
+  /** Send -> receipt on the new leader's op-reth. */
+  includedMs?: number;
+  /** L2 block that includes it, on the new leader's chain. */
+  block?: number;
+}
 
 /** Stops and starts containers (Docker in real life, the JSON-RPC double in tests). */
 export interface DrillControl {
@@ -24,6 +57,8 @@ export interface DrillOptions {
   wedgeMs: number;
   /** Progress lines for people. */
   log?: (line: string) => void;
+  /** Probe transactions during and after the failover; without it the round sends none. */
+  tx?: TxProbe;
 }
 
 export interface RoundReport {
@@ -38,6 +73,10 @@ export interface RoundReport {
   gapBlocks?: number;
   /** Start of the old node -> it follows the head as a non-leader. */
   rejoinMs?: number;
+  /** The probe sent right after the leader was stopped. */
+  txDuring?: TxProbeReport;
+  /** The probe sent after the new leader's first block. */
+  txAfter?: TxProbeReport;
   passed: boolean;
   failure?: string;
   /** Set when the failure is the known "new leader lags the Raft head" wedge. */
@@ -95,6 +134,41 @@ async function until<T>(probe: () => Promise<T | undefined>, o: DrillOptions, on
   }
 }
 
+/**
+ * Signs (locally, EIP-1559) and sends a 1-wei transfer from the probe account to itself through
+ * `probe.rpc`. Nonce from the node's pending state, fee = 2 x base fee + 1 gwei, 21000 gas.
+ * Returns the hash; throws a DrillFailure naming the endpoint and its answer when the node refuses.
+ */
+export async function sendProbeTx(probe: TxProbe, when: string): Promise<string> {
+  const account = probe.account ?? DRILL_TX_ACCOUNT;
+  if (Object.values(ROLES).some((r) => r.index === account.index)) {
+    throw new DrillFailure(`the drill's probe account ${account.index} is a role key; use a free dev account (e.g. ${DRILL_TX_ACCOUNT.index})`);
+  }
+  const signer = privateKeyToAccount(account.privateKey as `0x${string}`);
+  try {
+    const [chainHex, nonceHex, latest] = await Promise.all([
+      rpcCall<string>(probe.rpc, "eth_chainId"),
+      rpcCall<string>(probe.rpc, "eth_getTransactionCount", [signer.address, "pending"]),
+      rpcCall<{ baseFeePerGas?: string } | null>(probe.rpc, "eth_getBlockByNumber", ["latest", false]),
+    ]);
+    const tip = 1_000_000_000n;
+    const raw = await signer.signTransaction({
+      type: "eip1559",
+      chainId: hexToNumber(chainHex),
+      nonce: hexToNumber(nonceHex),
+      to: signer.address,
+      value: 1n,
+      gas: 21_000n,
+      maxFeePerGas: 2n * BigInt(latest?.baseFeePerGas ?? "0x0") + tip,
+      maxPriorityFeePerGas: tip,
+    });
+    return await rpcCall<string>(probe.rpc, "eth_sendRawTransaction", [raw]);
+  } catch (e) {
+    const answer = (e as { answer?: string }).answer ?? (e as Error).message;
+    throw new DrillFailure(`the transaction sent to ${probe.label} (${probe.rpc}) ${when} was refused: ${answer}`);
+  }
+}
+
 /** How many recent blocks the gap check compares. */
 const GAP_WINDOW = 5;
 
@@ -125,6 +199,12 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
     const stoppedAt = Date.now();
     await control.stop([old.opReth, old.konaNode]);
     log(`${at()} stopped ${old.opReth} and ${old.konaNode}`);
+    let duringSentAt = 0;
+    if (o.tx) {
+      duringSentAt = Date.now();
+      report.txDuring = { hash: await sendProbeTx(o.tx, "during the failover") };
+      log(`${at()} sent transaction ${report.txDuring.hash} to ${o.tx.label} during the failover`);
+    }
 
     const others = seqs.filter((s) => s !== old);
     const next = await until(
@@ -163,6 +243,30 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
     for (const [n, hash] of seenHashes) if ((await blockHash(next, n)) !== hash) gap++;
     report.gapBlocks = gap;
     log(`${at()} unsafe-head gap: ${gap} of the last ${seenHashes.size} seen blocks lost or reorged`);
+
+    if (o.tx && report.txDuring) {
+      const afterSentAt = Date.now();
+      report.txAfter = { hash: await sendProbeTx(o.tx, `after ${name(next)} took over`) };
+      log(`${at()} sent transaction ${report.txAfter.hash} to ${o.tx.label} after the failover`);
+      const bound = o.tx.inclusionTimeoutMs ?? o.stepTimeoutMs;
+      const included = async (p: TxProbeReport, sentAt: number, when: string) => {
+        const r = await until(
+          () => rpcCall<{ blockNumber: string } | null>(next.rpc, "eth_getTransactionReceipt", [p.hash]).then((x) => x ?? undefined),
+          { ...o, stepTimeoutMs: Math.max(0, sentAt + bound - Date.now()) },
+          () =>
+            `the transaction sent to ${o.tx!.label} ${when} (${p.hash}) is not in ${name(next)}'s chain within ${(bound / 1000).toFixed(1)}s of sending ` +
+            `(its head ${lastHead}); it did not reach the active sequencer. Check that ${o.tx!.label}'s op-reth peers with ${next.opReth} ` +
+            `(txpool_status on both; docker logs ${next.opReth}).`,
+        );
+        p.includedMs = Date.now() - sentAt;
+        p.block = hexToNumber(r.blockNumber);
+      };
+      await Promise.all([included(report.txDuring, duringSentAt, "during the failover"), included(report.txAfter, afterSentAt, "after the failover")]);
+      log(
+        `${at()} both transactions are in ${name(next)}'s chain: during-failover one in block ${report.txDuring.block} after ${(report.txDuring.includedMs! / 1000).toFixed(1)}s, ` +
+          `after-failover one in block ${report.txAfter.block} after ${(report.txAfter.includedMs! / 1000).toFixed(1)}s`,
+      );
+    }
 
     const startedAt = Date.now();
     await control.start([old.opReth, old.konaNode]);
@@ -203,7 +307,9 @@ const secs = (ms?: number) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1
 
 /** The people's table: one line per round, then min/median/max over the rounds. */
 export function drillTable(reports: RoundReport[]): string {
-  const rows = [["round", "leader", "election", "first block", "gap", "rejoin", "result"]];
+  const withTx = reports.some((r) => r.txDuring);
+  const txCell = (p?: TxProbeReport) => (p ? secs(p.includedMs) : "-");
+  const rows = [["round", "leader", "election", "first block", "gap", "rejoin", ...(withTx ? ["tx during", "tx after"] : []), "result"]];
   for (const r of reports) {
     rows.push([
       String(r.round),
@@ -212,13 +318,14 @@ export function drillTable(reports: RoundReport[]): string {
       secs(r.firstBlockMs),
       r.gapBlocks === undefined ? "-" : String(r.gapBlocks),
       secs(r.rejoinMs),
+      ...(withTx ? [txCell(r.txDuring), txCell(r.txAfter)] : []),
       r.passed ? "PASS" : r.wedged ? "FAIL (wedged)" : "FAIL",
     ]);
   }
   if (reports.length > 1) {
     for (const stat of ["min", "median", "max"] as const) {
       const s = (k: "electionMs" | "firstBlockMs" | "gapBlocks" | "rejoinMs") => summarize(reports, k)?.[stat];
-      rows.push([stat, "", secs(s("electionMs")), secs(s("firstBlockMs")), s("gapBlocks") === undefined ? "-" : String(s("gapBlocks")), secs(s("rejoinMs")), ""]);
+      rows.push([stat, "", secs(s("electionMs")), secs(s("firstBlockMs")), s("gapBlocks") === undefined ? "-" : String(s("gapBlocks")), secs(s("rejoinMs")), ...(withTx ? ["", ""] : []), ""]);
     }
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -6,13 +6,15 @@
 import { ConfigError } from "../components/config/validate";
 import { ownerLabel } from "../components/owner";
 import { docker, dockerControl } from "../ops/dockerControl";
-import { drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, RoundReport, summarize } from "../ops/drill";
+import { DRILL_TX_ACCOUNT, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, RoundReport, summarize } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
 import { engineListArgs, parseEngineList } from "../ops/lifecycle";
 
 const USAGE = `usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]
   Stops the leading sequencer's op-reth and kona-node, measures the election, the new leader's first
-  block, the unsafe-head gap and the old node's rejoin, then starts it again. Needs a running stack
+  block, the unsafe-head gap and the old node's rejoin, then starts it again. With validators, it
+  sends a transaction to validator 1 (the l2Rpc output) right after the stop and another after the
+  new leader's first block, and checks both are in the new leader's chain within --timeout. Needs a running stack
   (default: dev) with at least two sequencers, created from this checkout, and the docker CLI.
   --rounds N         failovers in a row (default 1); adds min/median/max
   --json             the report as JSON on stdout (progress on stderr)
@@ -82,10 +84,20 @@ async function main() {
     }
   }
 
+  // The probe transactions go to validator 1's op-reth (the stack's l2Rpc output); a stack without
+  // validators has no endpoint the drill does not stop, so it sends none and says so.
+  const v1 = endpoints.validators[0];
+  const tx = v1 ? { rpc: v1.rpc, label: `validator-${v1.index} (l2Rpc)` } : undefined;
+  log(
+    tx
+      ? `probe transactions: dev account ${DRILL_TX_ACCOUNT.index} (${DRILL_TX_ACCOUNT.address}) -> ${tx.label} ${tx.rpc}, during and after each failover`
+      : "probe transactions: none (the stack has no validator; l2Rpc is sequencer 1, which the drill may stop)",
+  );
+
   const reports: RoundReport[] = [];
   for (let round = 1; round <= args.rounds; round++) {
     log(`round ${round}/${args.rounds}`);
-    const r = await failoverRound(round, endpoints.sequencers, dockerControl, { stepTimeoutMs: args.timeout * 1000, pollMs: 500, wedgeMs: args.wedge * 1000, log: (l) => log(`  ${l}`) });
+    const r = await failoverRound(round, endpoints.sequencers, dockerControl, { stepTimeoutMs: args.timeout * 1000, pollMs: 500, wedgeMs: args.wedge * 1000, log: (l) => log(`  ${l}`), tx });
     reports.push(r);
     if (!r.passed) {
       log(`  FAIL: ${r.failure}`);
@@ -100,7 +112,7 @@ async function main() {
     log("");
     log(drillTable(reports));
     log("");
-    log(passed ? `PASS: ${reports.length} failover(s), no block lost` : "FAIL");
+    log(passed ? `PASS: ${reports.length} failover(s), no block lost${tx ? ", every probe transaction included" : ""}` : "FAIL");
   }
   process.exit(passed ? 0 : 1);
 }

@@ -9,9 +9,14 @@ import { konaNodeCommand } from "../components/builders/konaNode";
 import { l1ChainConfig } from "../components/builders/l1ChainConfig";
 import { conductorHealthTiming, opConductorCommand } from "../components/builders/opConductor";
 import { chainIdHex, deployerJobs, intentToml, jobFailure, parseL1Addresses, L1_ADDRESSES_MARKER } from "../components/builders/opDeployer";
-import { opRethCommand } from "../components/builders/opReth";
+import { opRethCommand, sequencerOpRethP2pKey } from "../components/builders/opReth";
+import { sequencerSlotEnodes, validatorRethPeers } from "../components/validatorSet";
 import { nodeIdFromPrivateKey, peerAnchors } from "../components/builders/p2p";
 import { toToml } from "../components/builders/toml";
+import { DEFAULT_CHAIN_SETTINGS } from "../components/config/chain";
+import { chainSettings } from "../components/config/schema";
+import { validateConfig } from "../components/config/validate";
+import { parseToml } from "./e2e/standin/toml";
 
 const after = (cmd: string[], f: string) => cmd[cmd.indexOf(f) + 1];
 
@@ -53,6 +58,83 @@ describe("op-deployer", () => {
     assert.match(intent, /^\[chains\.deployOverrides\]\nl2BlockTime = 2$/m);
     assert.match(intent, /^\[superchainRoles\]$/m);
     assert.equal(chainIdHex(901).length, 66);
+  });
+
+  describe("chain parameters in the intent", () => {
+    type Doc = { globalDeployOverrides?: Record<string, unknown>; chains: Record<string, unknown>[] };
+    /** The intent for a stack config, parsed back (the TOML place of each value is what op-deployer reads). */
+    const intentFor = (raw: Record<string, unknown>) => {
+      const cfg = validateConfig("dev", raw);
+      return parseToml(intentToml({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: cfg.l2BlockTime, chain: chainSettings(cfg) })) as Doc;
+    };
+
+    it("the default config: today's chain values, no hardfork or rollup overrides, devnet withdrawal timing in [globalDeployOverrides]", () => {
+      const d = intentFor({});
+      const chain = d.chains[0];
+      assert.deepEqual([chain.gasLimit, chain.eip1559Denominator, chain.eip1559DenominatorCanyon, chain.eip1559Elasticity], [60_000_000, 50, 250, 6]);
+      assert.deepEqual(chain.deployOverrides, { l2BlockTime: 2 }, "no fork offsets, window, timeout or denominator override by default");
+      assert.deepEqual(d.globalDeployOverrides, {
+        proofMaturityDelaySeconds: 12,
+        disputeGameFinalityDelaySeconds: 6,
+        faultGameClockExtension: 3,
+        faultGameMaxClockDuration: 12,
+        preimageOracleChallengePeriod: 6,
+      });
+      assert.equal(intentToml({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2 }), intentToml({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2, chain: DEFAULT_CHAIN_SETTINGS }), "no chain settings = the defaults");
+      // [globalDeployOverrides] is a top-level table: it comes before [[chains]], not inside it.
+      assert.ok(intent.indexOf("\n[globalDeployOverrides]\n") < intent.indexOf("\n[[chains]]\n"));
+    });
+
+    it("each value lands where op-deployer v0.7.1 reads it", () => {
+      const d = intentFor({
+        hardforks: { isthmus: 60, jovian: 62, karst: 3600 },
+        l2GasLimit: 30_000_000,
+        eip1559DenominatorCanyon: 100,
+        eip1559Elasticity: 2,
+        sequencerWindowSize: 120,
+        channelTimeout: 40,
+        proofMaturityDelaySeconds: 30,
+        disputeGameFinalityDelaySeconds: 20,
+        faultGameClockExtension: 4,
+        faultGameMaxClockDuration: 40,
+        preimageOracleChallengePeriod: 8,
+      });
+      const chain = d.chains[0];
+      // ChainIntent fields.
+      assert.equal(chain.gasLimit, 30_000_000);
+      assert.equal(chain.eip1559DenominatorCanyon, 100);
+      assert.equal(chain.eip1559Elasticity, 2);
+      assert.equal(chain.eip1559Denominator, 50, "pre-Canyon denominator unchanged (never applies: Canyon at genesis)");
+      // The chain's deployOverrides: fork offsets as hexutil.Uint64 strings, rollup values as numbers, the Canyon denominator v0.7.1 otherwise hard-codes.
+      assert.deepEqual(chain.deployOverrides, {
+        l2BlockTime: 2,
+        l2GenesisIsthmusTimeOffset: "0x3c",
+        l2GenesisJovianTimeOffset: "0x3e",
+        l2GenesisKarstTimeOffset: "0xe10",
+        sequencerWindowSize: 120,
+        channelTimeout: 40,
+        eip1559DenominatorCanyon: 100,
+      });
+      // Proof parameters: global overrides (DeployImplementations reads only these).
+      assert.deepEqual(d.globalDeployOverrides, {
+        proofMaturityDelaySeconds: 30,
+        disputeGameFinalityDelaySeconds: 20,
+        faultGameClockExtension: 4,
+        faultGameMaxClockDuration: 40,
+        preimageOracleChallengePeriod: 8,
+      });
+    });
+
+    it("a fork set to its default (0 up to Jovian) or karst \"off\" writes no override", () => {
+      const d = intentFor({ hardforks: { jovian: 0, karst: "off" } });
+      assert.deepEqual(d.chains[0].deployOverrides, { l2BlockTime: 2 });
+    });
+
+    it("the init job uploads the intent of the stack's config", () => {
+      const cfg = validateConfig("dev", { l2GasLimit: 40_000_000 });
+      const jobs = deployerJobs({ l1ChainId: 900, l2ChainId: 901, l2BlockTime: 2, chain: chainSettings(cfg), l1RpcUrl: "http://a:8545", l1ChainConfigJson: "{}" });
+      assert.match(jobs[0].uploads[0].content, /^gasLimit = 40000000$/m);
+    });
   });
 
   it("runs init, apply, inspect genesis/rollup/l1 in order, with --workdir before the chain id", () => {
@@ -104,16 +186,43 @@ describe("op-deployer", () => {
 });
 
 describe("L2 nodes", () => {
-  it("op-reth: genesis from the artifacts volume, JWT and P2P key from files, validators forward to a sequencer", () => {
-    const v = opRethCommand({ containerName: "kup-op-reth-validator-1", trustedPeers: ["enode://a@b:30303"], sequencerHttp: "http://s:8545" });
+  it("op-reth: genesis from the artifacts volume, JWT and P2P key from files, no node forwards transactions, tx gossip left on", () => {
+    const v = opRethCommand({ containerName: "kup-op-reth-validator-1", trustedPeers: ["enode://a@b:30303", "enode://c@d:30303"] });
     assert.equal(v[0], "node");
     assert.equal(after(v, "--chain"), "/artifacts/genesis.json");
     assert.equal(after(v, "--authrpc.jwtsecret"), "/run/kupcake/jwt.hex");
     assert.equal(after(v, "--p2p-secret-key"), "/run/kupcake/p2p.key");
     assert.equal(after(v, "--nat"), "extaddr:kup-op-reth-validator-1");
-    assert.equal(after(v, "--rollup.sequencer-http"), "http://s:8545");
+    assert.equal(after(v, "--trusted-peers"), "enode://a@b:30303,enode://c@d:30303");
+    // A node with --rollup.sequencer-http rejects every transaction while that sequencer is down
+    // (op-reth forwards first and fails the call); gossip must stay on and txs reach all peers.
+    for (const f of ["--rollup.sequencer-http", "--rollup.sequencer", "--rollup.disable-tx-pool-gossip", "--tx-propagation-policy", "--disable-tx-gossip"]) {
+      assert.ok(!v.includes(f), `${f} must not be passed`);
+    }
     const s = opRethCommand({ containerName: "x", trustedPeers: [] });
-    assert.ok(!s.includes("--rollup.sequencer-http") && !s.includes("--trusted-peers"));
+    assert.ok(!s.includes("--trusted-peers"));
+  });
+
+  it("op-reth: sequencer P2P identities are fixed per network and slot, valid secp256k1 keys, distinct", () => {
+    const k1 = sequencerOpRethP2pKey("kup-dev", 1);
+    assert.match(k1, /^[0-9a-f]{64}$/);
+    assert.equal(sequencerOpRethP2pKey("kup-dev", 1), k1, "same network and slot: same key");
+    assert.equal(k1, bytesToHex(keccak_256(new TextEncoder().encode("kupcake:op-reth-p2p-key:kup-dev:sequencer:1"))));
+    const keys = Array.from({ length: 9 }, (_, j) => sequencerOpRethP2pKey("kup-dev", j + 1));
+    assert.equal(new Set(keys).size, 9);
+    assert.notEqual(sequencerOpRethP2pKey("kup-other", 1), k1, "another stack's network: another identity");
+    for (const k of keys) assert.match(nodeIdFromPrivateKey(k), /^[0-9a-f]{128}$/);
+    assert.throws(() => sequencerOpRethP2pKey("", 1), /non-empty Docker network name/);
+    assert.throws(() => sequencerOpRethP2pKey("kup-dev", 0), /positive integer, not 0/);
+  });
+
+  it("validator op-reth peers: every sequencer slot (1..9) by name and fixed identity, then earlier validators", () => {
+    const slots = sequencerSlotEnodes("kup-dev");
+    assert.equal(slots.length, 9);
+    slots.forEach((e, j) => {
+      assert.equal(e, `enode://${nodeIdFromPrivateKey(sequencerOpRethP2pKey("kup-dev", j + 1))}@kup-dev-op-reth-sequencer-${j + 1}:30303`);
+    });
+    assert.deepEqual(validatorRethPeers("kup-dev", ["enode://v1@kup-dev-op-reth-validator-1:30303"]), [...slots, "enode://v1@kup-dev-op-reth-validator-1:30303"]);
   });
 
   it("kona-node: global flags before `node`, chain id set, signer key and admin API only for sequencers", () => {

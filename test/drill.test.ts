@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
-import { DrillControl, DrillOptions, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, summarize } from "../ops/drill";
+import { ROLES } from "../components/accounts";
+import { DRILL_TX_ACCOUNT, DrillControl, DrillOptions, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, sendProbeTx, summarize } from "../ops/drill";
 import { NodeEndpoint } from "../ops/endpoints";
 import { DevnetDouble, DoubleOptions } from "./double/devnetDouble";
 import { ROOT } from "./helpers/plan";
@@ -131,6 +132,85 @@ describe("failover drill against scripted timelines", () => {
     } finally {
       await d.stop();
     }
+  });
+});
+
+describe("failover drill: transactions sent to a validator (the l2Rpc endpoint) during and after the failover", () => {
+  const probe = (d: DevnetDouble) => ({ rpc: d.validatorUrl(1), label: "validator-1 (l2Rpc)" });
+
+  it("both are included in the new leader's chain while the old leader is still stopped, and reported per round", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 3, validators: 1 });
+    try {
+      const lines: string[] = [];
+      const r = await failoverRound(1, seqs, control, { ...OPTS, tx: probe(d), log: (l) => lines.push(l) });
+      assert.equal(r.passed, true, r.failure);
+      assert.equal(r.newLeader, 2);
+      for (const p of [r.txDuring!, r.txAfter!]) {
+        assert.match(p.hash, /^0x[0-9a-f]{64}$/);
+        assert.equal(d.included.get(p.hash), p.block, "the reported block is the one that holds it");
+        assert.ok(p.includedMs! >= 0 && p.block! > 0);
+      }
+      assert.notEqual(r.txDuring!.hash, r.txAfter!.hash);
+      assert.ok(r.txAfter!.block! >= r.txDuring!.block!, "nonce order");
+      const log = lines.join("\n");
+      // Sent right after the stop, included before the old node is started again.
+      assert.match(log, /stopped kup-op-reth-sequencer-1[^\n]*\n[^\n]*sent transaction 0x[0-9a-f]{64} to validator-1 \(l2Rpc\) during the failover/);
+      assert.match(log, /both transactions are in sequencer-2's chain[\s\S]*started kup-op-reth-sequencer-1/);
+      const table = drillTable([r]);
+      assert.match(table, /^round\s+leader\s+election\s+first block\s+gap\s+rejoin\s+tx during\s+tx after\s+result/);
+      assert.match(table, /\n1\s+1 -> 2\s+\d+\.\ds\s+\d+\.\ds\s+0\s+\d+\.\ds\s+\d+\.\ds\s+\d+\.\ds\s+PASS/);
+      // The sender is a free dev account, never a role key.
+      assert.ok(!Object.values(ROLES).some((role) => role.index === DRILL_TX_ACCOUNT.index));
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("several rounds: nonces follow on, every probe is included", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1, validators: 2 });
+    try {
+      const reports = [];
+      for (let round = 1; round <= 3; round++) reports.push(await failoverRound(round, seqs, control, { ...OPTS, tx: probe(d) }));
+      assert.ok(reports.every((r) => r.passed), reports.map((r) => r.failure).join("; "));
+      const hashes = reports.flatMap((r) => [r.txDuring!.hash, r.txAfter!.hash]);
+      assert.equal(new Set(hashes).size, 6);
+      for (const h of hashes) assert.ok(d.included.has(h), h);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("validators forwarding to sequencer 1 (the old --rollup.sequencer-http design): the round fails naming the refused send", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1, validators: 1, txGossip: false });
+    try {
+      const r = await failoverRound(1, seqs, control, { ...OPTS, tx: probe(d) });
+      assert.equal(r.passed, false);
+      assert.equal(r.oldLeader, 1);
+      assert.match(r.failure!, /^the transaction sent to validator-1 \(l2Rpc\) \(http:\/\/127\.0\.0\.1:\d+\/validator\/1\) during the failover was refused: .*connection refused/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("a transaction accepted but never reaching the leader fails the round within the bound, saying where to look", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 1, validators: 1 });
+    try {
+      // The validator answers with a hash but the transaction goes nowhere (a partitioned node).
+      d.overrides.set("/validator/1 eth_sendRawTransaction", () => "0x" + "ab".repeat(32));
+      const started = Date.now();
+      const r = await failoverRound(1, seqs, control, { ...OPTS, tx: { ...probe(d), inclusionTimeoutMs: 400 } });
+      assert.equal(r.passed, false);
+      assert.ok(r.firstBlockMs !== undefined, "the failover itself was measured");
+      assert.match(r.failure!, /the transaction sent to validator-1 \(l2Rpc\) during the failover \(0x(ab){32}\) is not in sequencer-2's chain within 0.4s of sending .*did not reach the active sequencer.*txpool_status/);
+      assert.ok(Date.now() - started < OPTS.stepTimeoutMs, "gave up after the inclusion bound");
+      assert.equal(d.seqs[0].up, false, "the old node is not started when the probe failed");
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("a role key is refused as the probe sender before anything is sent", async () => {
+    await assert.rejects(sendProbeTx({ rpc: "http://127.0.0.1:1", label: "x", account: ROLES.batcher }, "now"), /probe account \d+ is a role key; use a free dev account/);
   });
 });
 

@@ -84,7 +84,9 @@ describe("L2 node topology (default stack: 2 sequencers + 3 validators)", () => 
   it("per-node secrets are @pulumi/random values, shown as [secret]", async () => {
     const p = await plan();
     const randoms = p.resources.filter((r) => r.type === "random:index/randomBytes:RandomBytes").map((r) => r.name);
-    for (const n of ["devnet-sequencers-1-jwt", "devnet-sequencers-1-op-reth-p2p-key", "devnet-validators-3-kona-node-p2p-key"]) assert.ok(randoms.includes(n), n);
+    for (const n of ["devnet-sequencers-1-jwt", "devnet-validators-1-op-reth-p2p-key", "devnet-validators-3-kona-node-p2p-key"]) assert.ok(randoms.includes(n), n);
+    // Sequencers' op-reth identities are derived from network and slot (validators dial every slot).
+    assert.ok(!randoms.includes("devnet-sequencers-1-op-reth-p2p-key"));
     for (const name of ["kup-dev-op-reth-sequencer-1", "kup-dev-kona-node-validator-1"]) {
       const uploads = byContainerName(p, name)!.inputs.uploads as { file: string; content: string; permissions: string }[];
       assert.deepEqual(uploads.map((u) => u.file), ["/run/kupcake/jwt.hex", "/run/kupcake/p2p.key"]);
@@ -114,12 +116,14 @@ describe("L2 node topology (default stack: 2 sequencers + 3 validators)", () => 
     }
   });
 
-  it("validators forward transactions to sequencer 1 and peer only with fixed or earlier nodes", async () => {
+  it("validators forward no transactions; their op-reth dials every sequencer slot and earlier validators", async () => {
     const p = await plan();
     const v3 = byContainerName(p, "kup-dev-op-reth-validator-3")!;
-    assert.equal(flag(v3, "--rollup.sequencer-http"), "http://kup-dev-op-reth-sequencer-1:8545");
+    assert.equal(flag(v3, "--rollup.sequencer-http"), undefined);
     const peers = flag(v3, "--trusted-peers")!.split(",").map((e) => e.split("@")[1]);
-    assert.deepEqual(peers, ["kup-dev-op-reth-sequencer-1:30303", "kup-dev-op-reth-validator-1:30303", "kup-dev-op-reth-validator-2:30303"]);
+    assert.deepEqual(peers, [...Array.from({ length: 9 }, (_, j) => `kup-dev-op-reth-sequencer-${j + 1}:30303`), "kup-dev-op-reth-validator-1:30303", "kup-dev-op-reth-validator-2:30303"]);
+    const kv3 = byContainerName(p, "kup-dev-kona-node-validator-3")!;
+    assert.deepEqual(flag(kv3, "--p2p.bootnodes")!.split(",").map((e) => e.split("@")[1]), ["kup-dev-kona-node-sequencer-1:9222", "kup-dev-kona-node-validator-1:9222", "kup-dev-kona-node-validator-2:9222"]);
     const s1 = byContainerName(p, "kup-dev-kona-node-sequencer-1")!;
     assert.equal(flag(s1, "--p2p.bootnodes"), undefined, "the first node has no earlier peer");
     const k2 = byContainerName(p, "kup-dev-kona-node-sequencer-2")!;

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
+import { keccak256, parseTransaction, recoverTransactionAddress, TransactionSerialized } from "viem";
 
 /**
  * A JSON-RPC double of a running devnet, implementing the documented upstream semantics the
@@ -13,10 +14,20 @@ import { AddressInfo } from "node:net";
  *   voter is elected if a majority of voters is up.
  * - kona-node admin API: `admin_startSequencer` takes no parameters and is idempotent,
  *   `admin_stopSequencer` returns the head hash, `optimism_syncStatus` has unsafe/safe heads.
- * - op-reth / Anvil: `eth_chainId`, `eth_blockNumber`.
+ * - op-reth / Anvil: `eth_chainId`, `eth_blockNumber`, `eth_getBlockByNumber` (number or
+ *   `latest`, with `baseFeePerGas`), and the transaction path of op-reth (evidence in
+ *   components/builders/opReth.ts): `eth_sendRawTransaction` puts a signed transaction into that
+ *   node's pool (validators and non-sequencing sequencers alike); every tick, pools gossip to every
+ *   running node (the devp2p graph: validators dial every sequencer slot); the active sequencer
+ *   includes the transactions of its own pool in the block it seals; `eth_getTransactionReceipt`
+ *   answers once the block is in that node's chain; `eth_getTransactionCount(…, "pending")` counts
+ *   pooled ones. A stopped node loses its pool (reth keeps it in memory).
+ *   `txGossip: false` models the old design instead: validators forward to sequencer 1
+ *   (`--rollup.sequencer-http`) and fail when it is down.
  *
- * Endpoints: `/l1`, `/reth/<i>`, `/kona/<i>`, `/conductor/<i>` on one loopback HTTP server.
- * Time advances in ticks (every `tickMs`): the active, reachable sequencer seals one block per tick.
+ * Endpoints: `/l1`, `/reth/<i>`, `/kona/<i>`, `/conductor/<i>`, `/validator/<k>` (op-reth of
+ * validator k) on one loopback HTTP server. Time advances in ticks (every `tickMs`): the active,
+ * reachable sequencer seals one block per tick.
  */
 
 interface Sequencer {
@@ -59,7 +70,26 @@ export interface DoubleOptions {
   wedgeNewLeader?: boolean;
   /** Whether a restarted node comes back and follows (false: it never rejoins). */
   rejoin?: boolean;
+  /** Validators (op-reth endpoints `/validator/<k>`); default 0. */
+  validators?: number;
+  /**
+   * Whether op-reth nodes gossip pooled transactions (default true). False: validators forward
+   * `eth_sendRawTransaction` to sequencer 1 and fail while it is stopped (the design this replaced).
+   */
+  txGossip?: boolean;
 }
+
+/** A pooled transaction in the double. */
+interface PooledTx {
+  hash: string;
+  from: string;
+  nonce: number;
+}
+
+/** Base fee every double block reports, in wei (1 gwei). */
+const DOUBLE_BASE_FEE = 1_000_000_000n;
+/** The double's L2 chain id (what `eth_chainId` answers on op-reth endpoints). */
+export const DOUBLE_L2_CHAIN_ID = 0x385;
 
 export type Handler = (params: unknown[]) => unknown;
 
@@ -70,6 +100,12 @@ export class DevnetDouble {
   voters: { id: string; addr: string; suffrage: number }[] = [];
   l1Block = 0;
   readonly calls: { path: string; method: string; params: unknown[] }[] = [];
+  /** Transaction pools: key `reth/<i>` or `validator/<k>`. */
+  readonly pools = new Map<string, Map<string, PooledTx>>();
+  /** Included transactions: hash -> block number (the chain is one number line). */
+  readonly included = new Map<string, number>();
+  /** Nonce after the last included transaction, per sender (lower-case). */
+  private nonces = new Map<string, number>();
   /** Override or inject a method answer for one endpoint path: return undefined to fall through. */
   readonly overrides = new Map<string, Handler>();
   private server?: Server;
@@ -92,6 +128,8 @@ export class DevnetDouble {
         this.seqs.map((s) => ({ index: s.index, id: `sequencer-${s.index}`, addr: `kup-op-conductor-${s.index}:50050`, up: true, paused: s.index === 1, member: false }))
       : [];
     this.lateRaft = new Set(opts.lateRaftPorts ?? []);
+    for (const s of this.seqs) this.pools.set(`reth/${s.index}`, new Map());
+    for (let k = 1; k <= (opts.validators ?? 0); k++) this.pools.set(`validator/${k}`, new Map());
     if (this.conds.length > 0) {
       // --raft.bootstrap on conductor 1: a one-voter cluster led by itself, paused.
       this.conds[0].member = true;
@@ -117,12 +155,14 @@ export class DevnetDouble {
   conductorUrl = (i: number) => this.url(`/conductor/${i}`);
   konaUrl = (i: number) => this.url(`/kona/${i}`);
   rethUrl = (i: number) => this.url(`/reth/${i}`);
+  validatorUrl = (k: number) => this.url(`/validator/${k}`);
 
   /** The drill's "docker stop" of sequencer i's op-reth and kona-node. */
   stopNode(i: number) {
     const s = this.seqs[i - 1];
     s.up = false;
     s.active = false;
+    this.pools.get(`reth/${i}`)!.clear();
   }
   /** The drill's "docker start": the node comes back stopped and catches up over P2P. */
   startNode(i: number) {
@@ -166,7 +206,24 @@ export class DevnetDouble {
   tick() {
     this.l1Block++;
     const producer = this.seqs.find((s) => s.up && s.active);
-    if (producer) producer.unsafe++;
+    if (producer) {
+      producer.unsafe++;
+      // The block it seals holds the executable transactions of its own pool.
+      const pool = this.pools.get(`reth/${producer.index}`)!;
+      for (const tx of [...pool.values()].sort((a, b) => a.nonce - b.nonce)) {
+        if (tx.nonce !== (this.nonces.get(tx.from) ?? 0)) continue;
+        this.included.set(tx.hash, producer.unsafe);
+        this.nonces.set(tx.from, tx.nonce + 1);
+      }
+      for (const p of this.pools.values()) for (const h of [...p.keys()]) if (this.included.has(h)) p.delete(h);
+    }
+    if (this.opts.txGossip !== false) {
+      // devp2p gossip: every running node's pool reaches every other running node.
+      const running = [...this.pools.entries()].filter(([key]) => !key.startsWith("reth/") || this.seqs[Number(key.split("/")[1]) - 1].up);
+      const all = new Map<string, PooledTx>();
+      for (const [, p] of running) for (const [h, tx] of p) all.set(h, tx);
+      for (const [, p] of running) for (const [h, tx] of all) p.set(h, tx);
+    }
     const head = this.head();
     for (const s of this.seqs) {
       if (!s.up || s.wedged) continue;
@@ -233,7 +290,11 @@ export class DevnetDouble {
       if (kind === "l1") return reply({ result: this.l1(method) });
       if (kind === "reth") {
         if (!this.seqs[i - 1]?.up) return down();
-        return reply({ result: this.reth(i, method, params) });
+        return reply({ result: await this.reth(i, method, params) });
+      }
+      if (kind === "validator") {
+        if (!this.pools.has(`validator/${i}`)) return reply({ error: { code: -32601, message: `no endpoint ${path}` } });
+        return reply({ result: await this.validator(i, method, params) });
       }
       if (kind === "kona") {
         if (!this.seqs[i - 1]?.up) return down();
@@ -256,14 +317,58 @@ export class DevnetDouble {
     throw notFound(method);
   }
 
-  private reth(i: number, method: string, params: unknown[]) {
-    if (method === "eth_blockNumber") return "0x" + this.seqs[i - 1].unsafe.toString(16);
-    if (method === "eth_getBlockByNumber") {
-      const n = Number.parseInt(String(params[0]), 16);
-      return n <= this.seqs[i - 1].unsafe ? { number: "0x" + n.toString(16), hash: "0x" + n.toString(16).padStart(64, "0") } : null;
+  private async reth(i: number, method: string, params: unknown[]): Promise<unknown> {
+    return this.execution(`reth/${i}`, this.seqs[i - 1].unsafe, method, params);
+  }
+
+  /** Validator k's op-reth: follows the network's head; with `txGossip: false` it forwards txs to sequencer 1. */
+  private async validator(k: number, method: string, params: unknown[]): Promise<unknown> {
+    if (method === "eth_sendRawTransaction" && this.opts.txGossip === false) {
+      if (!this.seqs[0].up) throw new Error(`error sending request for url (${this.rethUrl(1)}): connection refused`);
+      return this.execution("reth/1", this.seqs[0].unsafe, method, params);
     }
-    if (method === "eth_chainId") return "0x385";
-    throw notFound(method);
+    return this.execution(`validator/${k}`, this.head(), method, params);
+  }
+
+  /** The op-reth methods, for the node whose pool is `poolKey` and whose head is `head`. */
+  private async execution(poolKey: string, head: number, method: string, params: unknown[]): Promise<unknown> {
+    const pool = this.pools.get(poolKey)!;
+    switch (method) {
+      case "eth_blockNumber":
+        return "0x" + head.toString(16);
+      case "eth_chainId":
+        return "0x" + DOUBLE_L2_CHAIN_ID.toString(16);
+      case "eth_getBlockByNumber": {
+        const n = params[0] === "latest" ? head : Number.parseInt(String(params[0]), 16);
+        return n <= head ? { number: "0x" + n.toString(16), hash: "0x" + n.toString(16).padStart(64, "0"), baseFeePerGas: "0x" + DOUBLE_BASE_FEE.toString(16) } : null;
+      }
+      case "eth_getTransactionCount": {
+        const from = String(params[0]).toLowerCase();
+        let n = this.nonces.get(from) ?? 0;
+        if (params[1] === "pending") while ([...pool.values()].some((t) => t.from === from && t.nonce === n)) n++;
+        return "0x" + n.toString(16);
+      }
+      case "eth_sendRawTransaction": {
+        const raw = String(params[0]) as TransactionSerialized;
+        const tx = parseTransaction(raw);
+        if (tx.chainId !== DOUBLE_L2_CHAIN_ID) throw new Error(`invalid chain id: have ${tx.chainId}, want ${DOUBLE_L2_CHAIN_ID}`);
+        const from = (await recoverTransactionAddress({ serializedTransaction: raw })).toLowerCase();
+        const nonce = tx.nonce ?? 0;
+        if (nonce < (this.nonces.get(from) ?? 0)) throw Object.assign(new Error("nonce too low"), { code: -32003 });
+        const hash = keccak256(raw);
+        if (pool.has(hash) || this.included.has(hash)) throw new Error("already known");
+        pool.set(hash, { hash, from, nonce });
+        return hash;
+      }
+      case "eth_getTransactionReceipt": {
+        const n = this.included.get(String(params[0]));
+        return n !== undefined && n <= head ? { transactionHash: params[0], blockNumber: "0x" + n.toString(16), status: "0x1" } : null;
+      }
+      case "txpool_status":
+        return { pending: "0x" + pool.size.toString(16), queued: "0x0" };
+      default:
+        throw notFound(method);
+    }
   }
 
   private kona(i: number, method: string, params: unknown[]) {
