@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { anvilCommand, anvilHealthcheck } from "./builders/anvil";
 import { l1ChainConfig } from "./builders/l1ChainConfig";
 import { DEPLOYER_WORKDIR, deployerJobs, jobFailure, parseL1Addresses } from "./builders/opDeployer";
-import { DevnetConfig } from "./config/schema";
+import { DevnetConfig, chainSettings } from "./config/schema";
 import { HEALTHCHECKED, LONG_RUNNING, hostUrl, internalUrl, labels, namedVolume, onNetwork } from "./containers";
 import { namesFor } from "./naming";
 import { CONTAINER_PORTS, dockerPorts } from "./ports";
@@ -81,6 +81,7 @@ export class L1 extends pulumi.ComponentResource {
       l1ChainId: cfg.l1ChainId,
       l2ChainId: cfg.l2ChainId,
       l2BlockTime: cfg.l2BlockTime,
+      chain: chainSettings(cfg),
       l1RpcUrl: this.rpcUrl,
       l1ChainConfigJson: JSON.stringify(l1ChainConfig(cfg.l1ChainId), null, 2),
     });

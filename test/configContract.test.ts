@@ -200,6 +200,8 @@ describe("the program `pulumi up` runs gives the same message (RunError, no stac
     ["exposed without opt-in", { "kupcake:bindAddress": "0.0.0.0", "kupcake:exposePorts": "false" }],
     ["port base out of range", { "kupcake:ports": JSON.stringify({ l1Rpc: 80 }) }],
     ["bad portOffset", { "kupcake:portOffset": "5" }],
+    ["hardforks out of order", { "kupcake:hardforks": JSON.stringify({ isthmus: 60 }) }],
+    ["dispute clock too short", { "kupcake:faultGameMaxClockDuration": "4" }],
   ];
   for (const [name, all] of cases) {
     it(name, () => {
@@ -329,5 +331,72 @@ describe("kupcake:portOffset: stacks side by side", () => {
     const msg = problem({ portOffset: 10, ports: { sequencerWs: 9645 } });
     assert.match(msg, /kupcake:ports.sequencerWs = 9645 with kupcake:portOffset = 10: host port 9655 is used twice/);
     assert.match(msg, /Fix: move kupcake:ports.sequencerWs or kupcake:ports.sequencerRpc/);
+  });
+});
+
+describe("chain parameters (hardforks, gas limit, EIP-1559, sequencer window, channel timeout, withdrawal timing)", () => {
+  it("out-of-range values name the key, the value, the range and the fix (offline plan: exit 2, one message)", async () => {
+    const cases: [string[], RegExp[]][] = [
+      [["l2GasLimit=20000000"], [/kupcake:l2GasLimit = 20000000: must be at least 21000000 \(L2 block gas limit in gas, 21000000\.\.500000000/, /Fix: use a gas limit between 21000000 and 500000000/]],
+      [["l2GasLimit=600000000"], [/kupcake:l2GasLimit = 600000000: must be at most 500000000/]],
+      [["eip1559Elasticity=0"], [/kupcake:eip1559Elasticity = 0: must be at least 1 \(EIP-1559 elasticity/]],
+      [["eip1559DenominatorCanyon=0"], [/kupcake:eip1559DenominatorCanyon = 0: must be at least 1/]],
+      [["sequencerWindowSize=1"], [/kupcake:sequencerWindowSize = 1: must be at least 2 \(sequencing window in L1 blocks/, /Fix: use a whole number of L1 blocks, at least 2/]],
+      [["channelTimeout=0"], [/kupcake:channelTimeout = 0: must be at least 1 \(channel timeout in L1 blocks/]],
+      [["proofMaturityDelaySeconds=0"], [/kupcake:proofMaturityDelaySeconds = 0: must be at least 1/]],
+      [["disputeGameFinalityDelaySeconds=-5"], [/kupcake:disputeGameFinalityDelaySeconds = -5: must be at least 1/]],
+      [["hardforks.jovian=-1"], [/kupcake:hardforks.jovian = -1: must be at least 0 \(seconds after L2 genesis/, /Fix: use a whole number of seconds/]],
+      [["hardforks.jovian=soon"], [/kupcake:hardforks.jovian = "soon": must be a whole number of seconds \(0 = at genesis\) or "off"/]],
+      [["hardforks.isthmuss=0"], [/kupcake:hardforks.isthmuss is not a known key. Fix: did you mean `isthmus`\?/]],
+    ];
+    const runs = await Promise.all(cases.map(([sets]) => planSets(...sets)));
+    runs.forEach((r, i) => assertRejected(r, cases[i][1]));
+  });
+
+  it("hardfork order: a fork after its successor, two forks in one L2 block, or a default fork turned off are rejected", async () => {
+    const runs = await Promise.all([
+      planSets("hardforks.isthmus=60"),
+      planSets("hardforks.isthmus=60", "hardforks.jovian=30"),
+      planSets("hardforks.isthmus=61", "hardforks.jovian=62"),
+      planSets("hardforks.granite=off"),
+      planSets('hardforks={"karst":"off","jovian":10}', "hardforks.isthmus=10"),
+    ]);
+    assertRejected(runs[0], [/kupcake:hardforks.isthmus = 60: forks activate in order, but Isthmus \(60\) would come after Jovian \(0, op-deployer's default\)/, /Fix: set kupcake:hardforks.jovian to a later offset than 60 \(e.g. 62\)/]);
+    assertRejected(runs[1], [/kupcake:hardforks.jovian = 30: forks activate in order, but Isthmus \(60\) would come after Jovian \(30\)/]);
+    assertRejected(runs[2], [/kupcake:hardforks.jovian = 62: Jovian would activate in the same L2 block as Isthmus \(61\): block 31, 62 s after genesis with kupcake:l2BlockTime = 2/, /Fix: set kupcake:hardforks.jovian to at least 63/]);
+    assertRejected(runs[3], [/kupcake:hardforks.granite = "off": Granite cannot be turned off: op-deployer v0.7.1 activates every fork up to Jovian/, /Fix: give an offset in seconds/]);
+    assertRejected(runs[4], [/kupcake:hardforks.jovian = 10: Jovian would activate in the same L2 block as Isthmus \(10\)/]);
+  });
+
+  it("dispute game clocks: max clock duration below what FaultDisputeGame.initialize needs is rejected", async () => {
+    const runs = await Promise.all([planSets("faultGameMaxClockDuration=8"), planSets("faultGameClockExtension=10"), planSets("preimageOracleChallengePeriod=600")]);
+    assertRejected(runs[0], [/kupcake:faultGameMaxClockDuration = 8: must be at least max\(2 × faultGameClockExtension, faultGameClockExtension \+ preimageOracleChallengePeriod\) = 9 s \(faultGameClockExtension = 3, preimageOracleChallengePeriod = 6\)/, /InvalidClockExtension/, /Fix: raise kupcake:faultGameMaxClockDuration to at least 9/]);
+    assertRejected(runs[1], [/kupcake:faultGameMaxClockDuration = 12: must be at least .* = 20 s/]);
+    assertRejected(runs[2], [/kupcake:faultGameMaxClockDuration = 12: must be at least .* = 603 s/]);
+  });
+
+  it("EIP-1559 elasticity above the gas limit (a gas target below 1 gas) is rejected", () => {
+    assert.match(problem({ l2GasLimit: 21_000_000, eip1559Elasticity: 21_000_001 }), /kupcake:eip1559Elasticity = 21000001: must be at most kupcake:l2GasLimit \(21000000\).*Fix: use a small elasticity such as 6/);
+    assert.equal(validateConfig("dev", { l2GasLimit: 21_000_000, eip1559Elasticity: 21_000_000 }).eip1559Elasticity, 21_000_000);
+  });
+
+  it("valid settings pass and resolve; unset keys keep today's values, withdrawal timing defaults to devnet seconds", () => {
+    const d = validateConfig("dev", {});
+    assert.deepEqual(d.hardforks, { ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 0, jovian: 0, karst: "off" });
+    assert.deepEqual(
+      [d.l2GasLimit, d.eip1559DenominatorCanyon, d.eip1559Elasticity, d.sequencerWindowSize, d.channelTimeout],
+      [60_000_000, 250, 6, 3600, 300],
+    );
+    assert.deepEqual(
+      [d.proofMaturityDelaySeconds, d.disputeGameFinalityDelaySeconds, d.faultGameClockExtension, d.faultGameMaxClockDuration, d.preimageOracleChallengePeriod],
+      [12, 6, 3, 12, 6],
+    );
+    // 60 and 61 land in blocks 30 and 31 (2 s blocks): different blocks, accepted.
+    assert.equal(validateConfig("dev", { hardforks: { isthmus: 60, jovian: 61 } }).hardforks.jovian, 61);
+    const c = validateConfig("dev", { hardforks: { isthmus: 60, jovian: 62, karst: 120 }, l2GasLimit: 30_000_000, faultGameClockExtension: 5, preimageOracleChallengePeriod: 5, faultGameMaxClockDuration: 10 });
+    assert.deepEqual(c.hardforks, { ecotone: 0, fjord: 0, granite: 0, holocene: 0, isthmus: 60, jovian: 62, karst: 120 });
+    assert.equal(c.l2GasLimit, 30_000_000);
+    // The minimum that FaultDisputeGame accepts is accepted: max(2 × 5, 5 + 5) = 10.
+    assert.equal(c.faultGameMaxClockDuration, 10);
   });
 });

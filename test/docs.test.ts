@@ -50,7 +50,7 @@ describe("docs match the code", () => {
     assert.equal(project.name, "kupcake");
     const defaults = validateConfig("dev", {}) as unknown as Record<string, unknown>;
     // Computed defaults (from the network name, or min(2, l2Nodes)) and keys without a default.
-    const undeclared = ["network", "l1ChainId", "l2ChainId", "sequencerCount", "challengerPrestatesUrl", "images", "ports"];
+    const undeclared = ["network", "l1ChainId", "l2ChainId", "sequencerCount", "challengerPrestatesUrl", "images", "ports", "hardforks"];
     const scalar = Object.keys(CONFIG_KEYS).filter((k) => !undeclared.includes(k));
     assert.deepEqual(Object.keys(project.config).sort(), scalar.sort());
     for (const [k, v] of Object.entries(project.config)) {

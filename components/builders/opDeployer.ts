@@ -1,5 +1,15 @@
 import { ROLES } from "../accounts";
-import { toToml } from "./toml";
+import {
+  ChainSettings,
+  DEFAULT_CHAIN_SETTINGS,
+  DEFAULT_HARDFORKS,
+  DEPLOYER_DENOMINATOR_CANYON,
+  EIP1559_DENOMINATOR_PRE_CANYON,
+  HARDFORKS,
+  WITHDRAWAL_KEYS,
+  forkOverrideKey,
+} from "../config/chain";
+import { TomlValue, toToml } from "./toml";
 
 /** Where the op-deployer jobs keep their workdir: the L1 artifacts volume. */
 export const DEPLOYER_WORKDIR = "/data";
@@ -16,11 +26,49 @@ export const ARTIFACT_FILES = {
 /** Marker that precedes the L1 contract addresses in the inspect job's log. */
 export const L1_ADDRESSES_MARKER = "KUPCAKE_L1_ADDRESSES";
 
-/** Inputs of the intent: chain ids and the L2 block time. */
+/** Inputs of the intent: chain ids, the L2 block time (seconds) and the chain parameters. */
 export interface IntentArgs {
   l1ChainId: number;
   l2ChainId: number;
+  /** L2 block time, seconds. */
   l2BlockTime: number;
+  /**
+   * Hardfork schedule, gas limit, EIP-1559, sequencer window, channel timeout and withdrawal timing
+   * (components/config/chain.ts). Omitted: the defaults of an empty stack config.
+   */
+  chain?: ChainSettings;
+}
+
+/** A fork offset as op-deployer's deploy config decodes it (`*hexutil.Uint64`: a "0x…" JSON string, not a number). */
+export const hexOffset = (seconds: number) => "0x" + seconds.toString(16);
+
+/**
+ * The chain's `deployOverrides` (merged into op-deployer's deploy config, `CombineDeployConfig`, and
+ * into the L2 genesis hardfork schedule): the L2 block time always, and each chain parameter only
+ * when it differs from what op-deployer v0.7.1 does without it, so a default config yields the same
+ * intent as before these keys existed.
+ */
+export function chainDeployOverrides(l2BlockTime: number, c: ChainSettings): Record<string, TomlValue> {
+  const o: Record<string, TomlValue> = { l2BlockTime };
+  for (const f of HARDFORKS) {
+    const t = c.hardforks[f];
+    if (t !== "off" && t !== DEFAULT_HARDFORKS[f]) o[forkOverrideKey(f)] = hexOffset(t);
+  }
+  if (c.sequencerWindowSize !== DEFAULT_CHAIN_SETTINGS.sequencerWindowSize) o.sequencerWindowSize = c.sequencerWindowSize;
+  if (c.channelTimeout !== DEFAULT_CHAIN_SETTINGS.channelTimeout) o.channelTimeout = c.channelTimeout;
+  // v0.7.1 ignores the intent's eip1559DenominatorCanyon (CombineDeployConfig hard-codes 250): the override is what applies.
+  if (c.eip1559DenominatorCanyon !== DEPLOYER_DENOMINATOR_CANYON) o.eip1559DenominatorCanyon = c.eip1559DenominatorCanyon;
+  return o;
+}
+
+/**
+ * `[globalDeployOverrides]`: the withdrawal timing. op-deployer v0.7.1 reads the proof parameters for
+ * the implementations (OptimismPortal2, AnchorStateRegistry, PreimageOracle, the dispute games) from
+ * the global overrides only (pipeline/implementations.go), and the chain's game clocks from global
+ * then chain overrides (pipeline/opchain.go), so they all go here.
+ */
+export function globalDeployOverrides(c: ChainSettings): Record<string, TomlValue> {
+  return Object.fromEntries(WITHDRAWAL_KEYS.map((k) => [k, c[k]]));
 }
 
 /** A chain id as op-deployer's intent wants it: a 32-byte hex string. */
@@ -33,6 +81,7 @@ export const chainIdHex = (id: number) => "0x" + id.toString(16).padStart(64, "0
  */
 export function intentToml(a: IntentArgs): string {
   const lower = (addr: string) => addr.toLowerCase();
+  const c = a.chain ?? DEFAULT_CHAIN_SETTINGS;
   return toToml({
     configType: "custom",
     l1ChainID: a.l1ChainId,
@@ -45,6 +94,7 @@ export function intentToml(a: IntentArgs): string {
       ProtocolVersionsOwner: lower(ROLES.deployer.address),
       Challenger: lower(ROLES.challenger.address),
     },
+    globalDeployOverrides: globalDeployOverrides(c),
     chains: [
       {
         id: chainIdHex(a.l2ChainId),
@@ -52,10 +102,10 @@ export function intentToml(a: IntentArgs): string {
         l1FeeVaultRecipient: lower(ROLES.l1FeeVault.address),
         sequencerFeeVaultRecipient: lower(ROLES.sequencerFeeVault.address),
         operatorFeeVaultRecipient: lower(ROLES.operatorFeeVault.address),
-        eip1559DenominatorCanyon: 250,
-        eip1559Denominator: 50,
-        eip1559Elasticity: 6,
-        gasLimit: 60_000_000,
+        eip1559DenominatorCanyon: c.eip1559DenominatorCanyon,
+        eip1559Denominator: EIP1559_DENOMINATOR_PRE_CANYON,
+        eip1559Elasticity: c.eip1559Elasticity,
+        gasLimit: c.l2GasLimit,
         operatorFeeScalar: 0,
         operatorFeeConstant: 0,
         roles: {
@@ -67,7 +117,7 @@ export function intentToml(a: IntentArgs): string {
           proposer: lower(ROLES.proposer.address),
           challenger: lower(ROLES.challenger.address),
         },
-        deployOverrides: { l2BlockTime: a.l2BlockTime },
+        deployOverrides: chainDeployOverrides(a.l2BlockTime, c),
       },
     ],
   });

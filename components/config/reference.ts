@@ -1,4 +1,5 @@
 import { DEFAULT_IMAGES } from "../images";
+import { DEFAULT_HARDFORKS, HARDFORKS, forkName, forkOverrideKey } from "./chain";
 import { CONFIG_KEYS, DEFAULT_PORTS } from "./schema";
 import { validateConfig } from "./validate";
 import { publishedPorts } from "../ports";
@@ -14,12 +15,16 @@ export function configReferenceMarkdown(): string {
     const v = (defaults as unknown as Record<string, unknown>)[k];
     if (k === "network") return "`kup-<stack>`";
     if (k === "l1ChainId" || k === "l2ChainId") return "derived from `network`";
-    if (k === "images" || k === "ports") return "see below";
+    if (k === "images" || k === "ports" || k === "hardforks") return "see below";
     return v === undefined ? "unset" : `\`${JSON.stringify(v)}\``;
   };
   const rows = Object.entries(CONFIG_KEYS).map(([k, v]) => `| \`kupcake:${k}\` | ${shown(k)} | ${v.rule.replace(/\|/g, "\\|")} |`);
   const images = Object.entries(DEFAULT_IMAGES).map(([k, v]) => `| \`images.${k}\` | \`${v}\` |`);
   const ports = Object.entries(DEFAULT_PORTS).map(([k, v]) => `| \`ports.${k}\` | ${v} |`);
+  const forks = HARDFORKS.map((f) => {
+    const d = DEFAULT_HARDFORKS[f];
+    return `| \`hardforks.${f}\` | ${forkName(f)} | ${d === "off" ? "off (not scheduled)" : d === 0 ? "0 (at genesis)" : `${d} s`} | \`${forkOverrideKey(f)}\` |`;
+  });
   return [
     "| Key | Default | Rule |",
     "|---|---|---|",
@@ -32,6 +37,10 @@ export function configReferenceMarkdown(): string {
     "| Port base | Default |",
     "|---|---|",
     ...ports,
+    "",
+    "| Hardfork (seconds after L2 genesis) | Fork | Default (op-deployer v0.7.1) | Intent key (`[chains.deployOverrides]`) |",
+    "|---|---|---|---|",
+    ...forks,
   ].join("\n");
 }
 

@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { DEFAULT_IMAGES, IMAGE_KEYS, ServiceImage, parseImageRef } from "../images";
 import { MOVING_TAGS, PUBLIC_CHAIN_IDS, unpinnedReason } from "./guards";
+import {
+  CHAIN_PARAM_DEFAULTS,
+  ChainSettings,
+  DEFAULT_HARDFORKS,
+  HARDFORKS,
+  Hardfork,
+  HardforkSchedule,
+  MAX_L2_GAS_LIMIT,
+  MAX_UINT32,
+  MIN_L2_GAS_LIMIT,
+} from "./chain";
 
 /**
  * The stack configuration contract: every `kupcake:<key>` a stack file may set, its default and
@@ -119,6 +130,53 @@ export const CONFIG_KEYS = {
     rule: "seconds `pulumi up` waits for the devnet to be live, 30..3600; default 600",
     fix: "use a whole number of seconds between 30 and 3600",
   },
+  hardforks: {
+    rule:
+      `object: when each OP hardfork activates, in seconds after L2 genesis (0 = at genesis), for ${HARDFORKS.join(", ")}; ` +
+      "unset forks keep op-deployer v0.7.1's schedule (Regolith through Jovian at genesis, Karst off; Regolith, Canyon and Delta always at genesis); " +
+      "forks activate in this order and never two in the same L2 block; karst may be \"off\"",
+    fix: "set e.g. `hardforks: { jovian: 60 }` (Jovian activates 60 s after genesis)",
+  },
+  l2GasLimit: {
+    rule: `L2 block gas limit in gas, ${MIN_L2_GAS_LIMIT}..${MAX_L2_GAS_LIMIT} (SystemConfig's minimum and maximum); default ${CHAIN_PARAM_DEFAULTS.l2GasLimit}`,
+    fix: `use a gas limit between ${MIN_L2_GAS_LIMIT} and ${MAX_L2_GAS_LIMIT}`,
+  },
+  eip1559DenominatorCanyon: {
+    rule: `EIP-1559 base fee change denominator from Canyon on (Canyon is always at genesis here, so this is the one in effect; the pre-Canyon denominator stays 50), 1..${MAX_UINT32}; default ${CHAIN_PARAM_DEFAULTS.eip1559DenominatorCanyon}`,
+    fix: `use a whole number between 1 and ${MAX_UINT32}, e.g. 250`,
+  },
+  eip1559Elasticity: {
+    rule: `EIP-1559 elasticity multiplier (gas target = l2GasLimit / elasticity), 1..${MAX_UINT32} and at most l2GasLimit; default ${CHAIN_PARAM_DEFAULTS.eip1559Elasticity}`,
+    fix: `use a whole number between 1 and ${MAX_UINT32}, e.g. 6`,
+  },
+  sequencerWindowSize: {
+    rule: `sequencing window in L1 blocks: batches for an L2 block must land on L1 within this many blocks of its L1 origin, else the chain reorgs to deposits only; at least 2; default ${CHAIN_PARAM_DEFAULTS.sequencerWindowSize}`,
+    fix: "use a whole number of L1 blocks, at least 2",
+  },
+  channelTimeout: {
+    rule: `channel timeout in L1 blocks before Granite (from Granite on the protocol fixes it at 50), at least 1; default ${CHAIN_PARAM_DEFAULTS.channelTimeout}`,
+    fix: "use a whole number of L1 blocks, at least 1",
+  },
+  proofMaturityDelaySeconds: {
+    rule: `seconds a proven withdrawal waits before it can be finalized (OptimismPortal2), at least 1; default ${CHAIN_PARAM_DEFAULTS.proofMaturityDelaySeconds} (op-deployer's standard value is 604800, 7 days)`,
+    fix: "use a whole number of seconds, at least 1",
+  },
+  disputeGameFinalityDelaySeconds: {
+    rule: `seconds a resolved dispute game waits before withdrawals can use it (AnchorStateRegistry), at least 1; default ${CHAIN_PARAM_DEFAULTS.disputeGameFinalityDelaySeconds} (standard: 302400, 3.5 days)`,
+    fix: "use a whole number of seconds, at least 1",
+  },
+  faultGameClockExtension: {
+    rule: `dispute game clock extension in seconds, at least 1; default ${CHAIN_PARAM_DEFAULTS.faultGameClockExtension} (standard: 10800)`,
+    fix: "use a whole number of seconds, at least 1",
+  },
+  faultGameMaxClockDuration: {
+    rule: `dispute game max clock duration in seconds: an unchallenged proposal's game resolves this long after it was created; at least max(2 × faultGameClockExtension, faultGameClockExtension + preimageOracleChallengePeriod); default ${CHAIN_PARAM_DEFAULTS.faultGameMaxClockDuration} (standard: 302400)`,
+    fix: "use a whole number of seconds, at least max(2 × faultGameClockExtension, faultGameClockExtension + preimageOracleChallengePeriod)",
+  },
+  preimageOracleChallengePeriod: {
+    rule: `PreimageOracle large-preimage challenge period in seconds, at least 1; default ${CHAIN_PARAM_DEFAULTS.preimageOracleChallengePeriod} (standard: 86400)`,
+    fix: "use a whole number of seconds, at least 1",
+  },
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
@@ -133,6 +191,10 @@ export const NESTED_KEYS = {
   ports: {
     rule: "a host port base, 1024..65535",
     fix: "use a port between 1024 and 65535 (ports below 1024 need root)",
+  },
+  hardforks: {
+    rule: "seconds after L2 genesis, 0 (at genesis) or more; \"off\" only for karst",
+    fix: "use a whole number of seconds (0 = active at genesis)",
   },
 } as const;
 
@@ -155,6 +217,12 @@ const chainId = z
     const name = PUBLIC_CHAIN_IDS[id];
     if (name) ctx.addIssue({ code: "custom", message: `is ${name}'s chain id: the OP tooling would look it up in its registry, and wallets would take the devnet for ${name}` });
   });
+
+/** Seconds after L2 genesis, or "off"; upstream stores offsets as uint64 (safe integers here). */
+const forkActivation = z.union([z.int().min(0).max(Number.MAX_SAFE_INTEGER), z.literal("off")], { error: "must be a whole number of seconds (0 = at genesis) or \"off\"" });
+/** A positive number of seconds or L1 blocks (uint64 upstream; safe integers here). */
+const positive = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+const uint32 = z.int().min(1).max(MAX_UINT32);
 
 /** Raw input as it comes from the stack file: every key optional. */
 export const ConfigInputSchema = z
@@ -179,6 +247,17 @@ export const ConfigInputSchema = z
     challengerPrestatesUrl: z.string().regex(/^https?:\/\/\S+$/, { message: "is not an http(s) URL" }),
     dataAvailability: z.enum(DATA_AVAILABILITY),
     readinessTimeout: z.int().min(30).max(3600),
+    hardforks: z.strictObject(Object.fromEntries(HARDFORKS.map((f) => [f, forkActivation.optional()])) as Record<Hardfork, z.ZodOptional<typeof forkActivation>>),
+    l2GasLimit: z.int().min(MIN_L2_GAS_LIMIT).max(MAX_L2_GAS_LIMIT),
+    eip1559DenominatorCanyon: uint32,
+    eip1559Elasticity: uint32,
+    sequencerWindowSize: z.int().min(2).max(Number.MAX_SAFE_INTEGER),
+    channelTimeout: positive,
+    proofMaturityDelaySeconds: positive,
+    disputeGameFinalityDelaySeconds: positive,
+    faultGameClockExtension: positive,
+    faultGameMaxClockDuration: positive,
+    preimageOracleChallengePeriod: positive,
   })
   .partial()
   .strict();
@@ -214,6 +293,45 @@ export interface DevnetConfig {
   challengerPrestatesUrl?: string;
   dataAvailability: (typeof DATA_AVAILABILITY)[number];
   readinessTimeout: number;
+  /** When each OP hardfork activates: seconds after L2 genesis (0 = at genesis) or "off". */
+  hardforks: HardforkSchedule;
+  /** L2 block gas limit, gas. */
+  l2GasLimit: number;
+  /** EIP-1559 denominator from Canyon on. */
+  eip1559DenominatorCanyon: number;
+  /** EIP-1559 elasticity multiplier. */
+  eip1559Elasticity: number;
+  /** Sequencing window, L1 blocks. */
+  sequencerWindowSize: number;
+  /** Channel timeout before Granite, L1 blocks. */
+  channelTimeout: number;
+  /** Seconds between proving and finalizing a withdrawal (OptimismPortal2). */
+  proofMaturityDelaySeconds: number;
+  /** Seconds between a dispute game's resolution and its use for withdrawals (AnchorStateRegistry). */
+  disputeGameFinalityDelaySeconds: number;
+  /** Dispute game clock extension, seconds. */
+  faultGameClockExtension: number;
+  /** Dispute game max clock duration, seconds. */
+  faultGameMaxClockDuration: number;
+  /** PreimageOracle challenge period, seconds. */
+  preimageOracleChallengePeriod: number;
+}
+
+/** The chain parameters of a resolved config, as the intent builder (components/builders/opDeployer.ts) takes them. */
+export function chainSettings(cfg: DevnetConfig): ChainSettings {
+  return {
+    hardforks: { ...cfg.hardforks },
+    l2GasLimit: cfg.l2GasLimit,
+    eip1559DenominatorCanyon: cfg.eip1559DenominatorCanyon,
+    eip1559Elasticity: cfg.eip1559Elasticity,
+    sequencerWindowSize: cfg.sequencerWindowSize,
+    channelTimeout: cfg.channelTimeout,
+    proofMaturityDelaySeconds: cfg.proofMaturityDelaySeconds,
+    disputeGameFinalityDelaySeconds: cfg.disputeGameFinalityDelaySeconds,
+    faultGameClockExtension: cfg.faultGameClockExtension,
+    faultGameMaxClockDuration: cfg.faultGameMaxClockDuration,
+    preimageOracleChallengePeriod: cfg.preimageOracleChallengePeriod,
+  };
 }
 
 /** FNV-1a, so default chain ids follow the network name and never change between runs. */
@@ -269,6 +387,17 @@ export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
     challengerPrestatesUrl: input.challengerPrestatesUrl,
     dataAvailability: input.dataAvailability ?? "calldata",
     readinessTimeout: input.readinessTimeout ?? 600,
+    hardforks: { ...DEFAULT_HARDFORKS, ...stripUndefined(input.hardforks ?? {}) },
+    l2GasLimit: input.l2GasLimit ?? CHAIN_PARAM_DEFAULTS.l2GasLimit,
+    eip1559DenominatorCanyon: input.eip1559DenominatorCanyon ?? CHAIN_PARAM_DEFAULTS.eip1559DenominatorCanyon,
+    eip1559Elasticity: input.eip1559Elasticity ?? CHAIN_PARAM_DEFAULTS.eip1559Elasticity,
+    sequencerWindowSize: input.sequencerWindowSize ?? CHAIN_PARAM_DEFAULTS.sequencerWindowSize,
+    channelTimeout: input.channelTimeout ?? CHAIN_PARAM_DEFAULTS.channelTimeout,
+    proofMaturityDelaySeconds: input.proofMaturityDelaySeconds ?? CHAIN_PARAM_DEFAULTS.proofMaturityDelaySeconds,
+    disputeGameFinalityDelaySeconds: input.disputeGameFinalityDelaySeconds ?? CHAIN_PARAM_DEFAULTS.disputeGameFinalityDelaySeconds,
+    faultGameClockExtension: input.faultGameClockExtension ?? CHAIN_PARAM_DEFAULTS.faultGameClockExtension,
+    faultGameMaxClockDuration: input.faultGameMaxClockDuration ?? CHAIN_PARAM_DEFAULTS.faultGameMaxClockDuration,
+    preimageOracleChallengePeriod: input.preimageOracleChallengePeriod ?? CHAIN_PARAM_DEFAULTS.preimageOracleChallengePeriod,
   };
 }
 

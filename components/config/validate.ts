@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { PublishedPort, publishedPorts } from "../ports";
+import { chainParamProblems } from "./chain";
 import { isLoopback } from "./guards";
-import { CONFIG_KEYS, ConfigInputSchema, ConfigKey, DevnetConfig, MAX_SEQUENCERS, NESTED_KEYS, PortBases, resolveConfig } from "./schema";
+import { CONFIG_KEYS, ConfigInputSchema, ConfigKey, DevnetConfig, MAX_SEQUENCERS, NESTED_KEYS, PortBases, chainSettings, resolveConfig } from "./schema";
 
 /** A configuration that breaks the contract. `message` is what the user sees, without a stack trace. */
 export class ConfigError extends Error {
@@ -174,6 +175,7 @@ function crossFieldProblems(cfg: DevnetConfig, raw: Record<string, unknown>): st
         `Fix: set kupcake:bindAddress to the address to publish on (e.g. 0.0.0.0), or remove kupcake:exposePorts.`,
     );
   }
+  problems.push(...chainParamProblems(chainSettings(cfg), cfg.l2BlockTime, (raw.hardforks ?? {}) as Record<string, unknown>));
   if (problems.length > 0) return problems; // port layout depends on the counts being sane
   return portProblems(cfg, raw);
 }
