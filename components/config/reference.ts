@@ -15,6 +15,7 @@ export function configReferenceMarkdown(): string {
     const v = (defaults as unknown as Record<string, unknown>)[k];
     if (k === "network") return "`kup-<stack>`";
     if (k === "l1ChainId" || k === "l2ChainId") return "derived from `network`";
+    if (k === "sequencerCount") return "`min(2, l2Nodes)`";
     if (k === "images" || k === "ports" || k === "hardforks") return "see below";
     return v === undefined ? "unset" : `\`${JSON.stringify(v)}\``;
   };

@@ -89,7 +89,7 @@ export const CONFIG_KEYS = {
     fix: `use a whole number between 1 and ${MAX_L2_NODES}`,
   },
   sequencerCount: {
-    rule: `sequencers, 1..${MAX_SEQUENCERS} and at most l2Nodes; default 2 (validators = l2Nodes - sequencerCount)`,
+    rule: `sequencers, 1..${MAX_SEQUENCERS} and at most l2Nodes; default min(2, l2Nodes) (validators = l2Nodes - sequencerCount)`,
     fix: `use a whole number between 1 and min(l2Nodes, ${MAX_SEQUENCERS})`,
   },
   images: {
