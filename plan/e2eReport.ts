@@ -8,6 +8,8 @@ export interface E2eReport {
   /** ISO date (YYYY-MM-DD) of the run. */
   date: string;
   steps: { name: string; command: string; seconds: number; ok: boolean }[];
+  /** Real output of user commands in the run (fund, logs, ...), for the README. */
+  samples?: { command: string; output: string }[];
 }
 
 /** Where the README's e2e step table comes from: the last full run, committed with the docs. */
@@ -30,4 +32,20 @@ export function e2eStepsMarkdown(report: E2eReport): string {
 export function e2eStepsSection(file = E2E_REPORT_FILE): string {
   if (!existsSync(file)) return "No e2e run recorded yet: run `npm run test:e2e`, then copy its report to docs/e2e-report.json.";
   return e2eStepsMarkdown(JSON.parse(readFileSync(file, "utf8")) as E2eReport);
+}
+
+/**
+ * The README's "real output from the e2e run" block: every recorded sample as `$ command` and its
+ * output, from the committed report; says so when the report has none.
+ */
+export function e2eSamplesSection(file = E2E_REPORT_FILE): string {
+  const report = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as E2eReport) : undefined;
+  if (!report?.samples?.length) return "No e2e run with command samples recorded yet (`npm run test:e2e`, then copy its report to docs/e2e-report.json).";
+  return [
+    `Recorded by the e2e run of ${report.date} (${report.machine}; stand-ins for op-reth and kona-node, the real Anvil; the run's network is shown as \`kup-e2e\`):`,
+    "",
+    "```",
+    ...report.samples.flatMap((x) => [`$ ${x.command}`, x.output]),
+    "```",
+  ].join("\n");
 }

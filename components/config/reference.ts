@@ -3,7 +3,7 @@ import { DEFAULT_HARDFORKS, HARDFORKS, forkName, forkOverrideKey } from "./chain
 import { CONFIG_KEYS, DEFAULT_PORTS } from "./schema";
 import { validateConfig } from "./validate";
 import { publishedPorts } from "../ports";
-import { e2eStepsSection } from "../../plan/e2eReport";
+import { e2eSamplesSection, e2eStepsSection } from "../../plan/e2eReport";
 
 /**
  * Markdown generated from the schema for README and docs/, so the reference cannot drift:
@@ -67,6 +67,7 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
   "config-reference": configReferenceMarkdown,
   "ports-table": portsTableMarkdown,
   "e2e-steps": () => e2eStepsSection(),
+  "e2e-samples": () => e2eSamplesSection(),
 };
 
 /** Replaces every `<!-- name:start -->...<!-- name:end -->` block with its generated content. */

@@ -194,8 +194,17 @@ export class E2eRun {
   }
 
   /** Writes the step record as JSON (the README's table is generated from it). */
+  /** Real command output kept for the README (`samples` of the report): the command line and what it printed. */
+  readonly samples: { command: string; output: string }[] = [];
+
+  /** Keeps a command's output for the report; the run's network name becomes `kup-e2e`. */
+  sample(command: string, output: string): void {
+    const neutral = (t: string) => t.split(this.network).join("kup-e2e");
+    this.samples.push({ command: neutral(command), output: neutral(output.trimEnd()) });
+  }
+
   writeReport(file: string, machine: string): void {
-    writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString().slice(0, 10), steps: this.steps }, null, 2) + "\n");
+    writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString().slice(0, 10), steps: this.steps, samples: this.samples }, null, 2) + "\n");
   }
 }
 

@@ -110,6 +110,33 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
       assert.ok(Number(await rpcCall<string>(o.sequencers[0].rpc, "eth_chainId")) === o.l2ChainId);
     });
 
+    // 1b. The first hour: one L2 endpoint, funding an address on both layers, logs by role.
+    await e.check("l2Rpc and l2Ws: one L2 endpoint that answers for the L2 chain", async () => {
+      assert.equal(Number(await rpcCall<string>(o.l2Rpc, "eth_chainId")), o.l2ChainId);
+      assert.match(o.l2Ws, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    });
+    const FUNDED = "0x000000000000000000000000000000000000dEaD";
+    const balance = async (url: string) => BigInt(await rpcCall<string>(url, "eth_getBalance", [FUNDED, "latest"]));
+    for (const [layer, amount, url] of [["l1", "1.5", o.l1Rpc], ["l2", "2", o.l2Rpc]] as const) {
+      const before = await balance(url);
+      const r = await npm(`fund ${amount} ETH on ${layer.toUpperCase()}`, "fund", [FUNDED, amount, `--${layer}`, "--stack", e.stack]);
+      e.sample(`npm run --silent fund -- ${FUNDED} ${amount} --${layer}`, r.stdout + r.stderr);
+      await e.check(`fund --${layer}: the address holds ${amount} ETH more (read from ${layer === "l1" ? "the real Anvil" : "l2Rpc"})`, async () => {
+        // On L2 the transfer goes to the active sequencer; l2Rpc (a validator) sees it once it follows that block.
+        await waitFor(`the ${layer} balance of ${FUNDED} to grow by ${amount} ETH`, async () => (await balance(url)) - before === BigInt(Number(amount) * 10) * 10n ** 17n || undefined, { timeoutMs: 30_000, pollMs: 500 });
+        assert.match(r.stdout, /tx 0x[0-9a-f]{64} included in block \d+/);
+      });
+    }
+    for (const args of [["sequencer", "1", "--tail", "3"], ["batcher", "--tail", "3"]]) {
+      const r = await npm(`logs ${args.join(" ")}`, "logs", [...args, "--stack", e.stack]);
+      e.sample(`npm run --silent logs -- ${args.join(" ")}`, r.stderr + r.stdout);
+      await e.check(`logs ${args[0]}: names its containers and prints their log`, () => {
+        const names = args[0] === "sequencer" ? [`${e.network}-kona-node-sequencer-1`, `${e.network}-op-reth-sequencer-1`] : [`${e.network}-op-batcher`];
+        for (const n of names) assert.match(r.stderr, new RegExp(`==> ${n} \\(running\\) <==`));
+        assert.ok(r.stdout.trim().split("\n").length >= names.length, "some log lines");
+      });
+    }
+
     // 2. Nothing to do on a converged stack.
     await npm("preview --expect-no-changes", "preview", ["--expect-no-changes"]);
     await npm("up --expect-no-changes", "up", ["--yes", "--expect-no-changes"]);
@@ -137,7 +164,12 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
 
     // 4. Operate: status, drill, stop/start, refresh, no changes.
     await npm("status", "status", ["--stack", e.stack]);
-    await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
+    const drill = await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
+    e.sample("npm run --silent drill:failover -- --rounds 2", drill.stdout + drill.stderr);
+    await e.check("l2Rpc answers after the failovers and follows the chain", async () => {
+      const a = Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber"));
+      await waitFor("l2Rpc's head to advance", async () => Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber")) > a || undefined, { timeoutMs: 30_000, pollMs: 1000 });
+    });
     await npm("stop", "stop", ["--stack", e.stack]);
     await npm("start", "start", ["--stack", e.stack]);
     await e.check("start: sequencers started only after the L1 was ready", () => {
