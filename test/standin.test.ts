@@ -9,6 +9,7 @@ import { ROLES } from "../components/accounts";
 import { intentToml, L1_ADDRESSES_MARKER, parseL1Addresses } from "../components/builders/opDeployer";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { signLegacyTx } from "./e2e/standin/tx";
+import { TxGossip } from "./e2e/standin/txGossip";
 import { foundryBin } from "./helpers/l1Process";
 
 /**
@@ -154,14 +155,15 @@ describe("e2e stand-ins on loopback with a real Anvil", { timeout: 90_000 }, () 
   it("a sequencer seals blocks, validators follow over P2P, a batcher moves the safe head", async () => {
     const jwt = join(dir, "jwt.hex");
     writeFileSync(jwt, "ab".repeat(32));
-    const node = async (name: string, mode: "sequencer" | "validator", bootnodes: string[], sequencerHttp?: string) => {
-      const [http, ws, auth, metrics, rpc, p2p, km] = await Promise.all(Array.from({ length: 7 }, freePort));
+    const node = async (name: string, mode: "sequencer" | "validator", bootnodes: string[], rethPeers: string[] = []) => {
+      const [http, ws, auth, metrics, rpc, p2p, km, rethP2p] = await Promise.all(Array.from({ length: 8 }, freePort));
       const datadir = join(dir, name);
       mkdirSync(datadir);
       const reth = standin("op-reth", [
         "node", "--chain", art("genesis.json"), "--datadir", datadir, "--http", "--http.addr", "127.0.0.1", "--http.port", String(http),
         "--ws", "--ws.addr", "127.0.0.1", "--ws.port", String(ws), "--authrpc.addr", "127.0.0.1", "--authrpc.port", String(auth),
-        "--authrpc.jwtsecret", jwt, "--metrics", `127.0.0.1:${metrics}`, ...(sequencerHttp ? ["--rollup.sequencer-http", sequencerHttp] : []),
+        "--authrpc.jwtsecret", jwt, "--metrics", `127.0.0.1:${metrics}`, "--addr", "127.0.0.1", "--port", String(rethP2p),
+        "--nat", "extaddr:127.0.0.1", ...(rethPeers.length ? ["--trusted-peers", rethPeers.join(",")] : []),
       ]);
       const kona = standin("kona-node", [
         "--metrics.enabled", "--metrics.addr", "127.0.0.1", "--metrics.port", String(km), "--chain", String(L2_CHAIN), "node", "--mode", mode,
@@ -172,11 +174,12 @@ describe("e2e stand-ins on loopback with a real Anvil", { timeout: 90_000 }, () 
         ...(mode === "sequencer" ? ["--rpc.enable-admin", "--sequencer.l1-confs", "1"] : []),
       ]);
       const logs = () => reth.stderr() + kona.stderr();
-      return { reth: `http://127.0.0.1:${http}`, kona: `http://127.0.0.1:${rpc}`, metrics: `http://127.0.0.1:${km}/metrics`, rethMetrics: `http://127.0.0.1:${metrics}/metrics`, enode: `enode://${"11".repeat(64)}@127.0.0.1:${p2p}`, auth: `http://127.0.0.1:${auth}`, logs };
+      return { reth: `http://127.0.0.1:${http}`, kona: `http://127.0.0.1:${rpc}`, metrics: `http://127.0.0.1:${km}/metrics`, rethMetrics: `http://127.0.0.1:${metrics}/metrics`, enode: `enode://${"11".repeat(64)}@127.0.0.1:${p2p}`, rethEnode: `enode://${"22".repeat(64)}@localhost:${rethP2p}`, auth: `http://127.0.0.1:${auth}`, logs };
     };
     const seq = await node("seq", "sequencer", []);
-    const v1 = await node("v1", "validator", [seq.enode], seq.reth);
-    const v2 = await node("v2", "validator", [seq.enode, v1.enode], seq.reth);
+    // op-reth peers as in the plan: validators dial the sequencer and earlier validators; no forwarding.
+    const v1 = await node("v1", "validator", [seq.enode], [seq.rethEnode]);
+    const v2 = await node("v2", "validator", [seq.enode, v1.enode], [seq.rethEnode, v1.rethEnode]);
 
     assert.equal(await rpcCall(seq.kona, "admin_sequencerActive").catch(() => undefined).then(async (a) => a ?? until("kona rpc", () => rpcCall<boolean>(seq.kona, "admin_sequencerActive"), 15_000, seq.logs)), true);
     const head = await until("sequencer head past 3", async () => {
@@ -187,9 +190,17 @@ describe("e2e stand-ins on loopback with a real Anvil", { timeout: 90_000 }, () 
     const noJwt = await fetch(seq.auth, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
     assert.equal(noJwt.status, 401);
 
-    // A transaction sent to a validator is forwarded to the sequencer and shows up everywhere.
+    // A transaction sent to a validator enters its pool, is gossiped to the sequencer's op-reth and
+    // included in the sequencer's next block; it shows up everywhere.
+    await until("validator 1's op-reth past its initial sync (first new head)", async () => {
+      const n = hexToNumber(await rpcCall<string>(v1.reth, "eth_blockNumber"));
+      const peers = hexToNumber(await rpcCall<string>(v1.reth, "net_peerCount"));
+      return n >= 1 && peers >= 1 ? true : undefined;
+    }, 20_000, v1.logs);
     const tx = signLegacyTx({ chainId: L2_CHAIN, nonce: 0, gasPrice: 2_000_000_000n, gas: 21_000n, to: ROLES.proposer.address, value: 12345n, data: "0x" }, ROLES.challenger.privateKey);
     assert.equal(await rpcCall(v1.reth, "eth_sendRawTransaction", [tx.raw]), tx.hash);
+    const onSeq = await until("tx receipt on the sequencer", () => rpcCall<{ blockNumber: string } | null>(seq.reth, "eth_getTransactionReceipt", [tx.hash]).then((r) => r ?? undefined), 15_000, () => v1.logs() + seq.logs());
+    assert.ok(hexToNumber(onSeq.blockNumber) > 0);
 
     for (const v of [v1, v2]) {
       await until("validator following the sequencer", async () => {
@@ -228,5 +239,75 @@ describe("e2e stand-ins on loopback with a real Anvil", { timeout: 90_000 }, () 
     // SIGTERM: prompt exit 0, as docker stop expects.
     batcher.proc.kill("SIGTERM");
     assert.equal(await batcher.exited, 0);
+  });
+});
+
+describe("op-reth stand-in devp2p transaction gossip (txGossip.ts)", () => {
+  /** A gossiping node whose "pool" is a set of raw transactions. */
+  async function gossipNode(trustedPeers: string[], o: { disabled?: boolean; syncing?: boolean } = {}) {
+    const port = await freePort();
+    const pool = new Set<string>();
+    const state = { syncing: o.syncing ?? false };
+    const g = new TxGossip({
+      host: "127.0.0.1", port, self: `127.0.0.1:${port}`, trustedPeers, disabled: o.disabled ?? false,
+      initiallySyncing: () => state.syncing,
+      pooled: () => [...pool],
+      accept: (raw) => (pool.has(raw) ? false : (pool.add(raw), true)),
+    });
+    await g.start();
+    const add = (raw: string) => {
+      pool.add(raw);
+      g.propagate(raw);
+    };
+    return { g, pool, state, add, enode: `enode://${"33".repeat(64)}@localhost:${port}` };
+  }
+  const eventually = (what: string, probe: () => boolean, ms = 5000) => until(what, async () => (probe() ? true : undefined), ms, () => "");
+
+  it("a transaction added at a validator reaches a sequencer two hops away over trusted-peer sessions, both directions", async () => {
+    const seq = await gossipNode([]);
+    const v1 = await gossipNode([seq.enode]);
+    const v2 = await gossipNode([v1.enode]);
+    try {
+      await eventually("sessions v2-v1-seq", () => v1.g.sessions.size === 2 && seq.g.sessions.size === 1);
+      v2.add("0xaa");
+      await eventually("0xaa at the sequencer", () => seq.pool.has("0xaa"));
+      assert.ok(v1.pool.has("0xaa"), "relayed by the middle node");
+      seq.add("0xbb"); // inbound sessions carry transactions too
+      await eventually("0xbb at validator 2", () => v2.pool.has("0xbb"));
+    } finally {
+      [seq, v1, v2].forEach((n) => n.g.stop());
+    }
+  });
+
+  it("a new session gets the pool; a syncing node or disabled gossip imports nothing and nothing is re-announced", async () => {
+    const syncing = await gossipNode([], { syncing: true });
+    const off = await gossipNode([], { disabled: true });
+    const v = await gossipNode([syncing.enode, off.enode]);
+    try {
+      v.pool.add("0x01"); // in the pool before any session opens
+      await eventually("sessions", () => v.g.sessions.size === 2);
+      await sleep(300);
+      assert.equal(syncing.pool.size, 0, "ignored during initial sync");
+      assert.equal(off.pool.size, 0, "ignored with --rollup.disable-tx-pool-gossip");
+      syncing.state.syncing = false; // its first new head
+      v.add("0x02");
+      await eventually("0x02 at the node that finished syncing", () => syncing.pool.has("0x02"));
+      assert.ok(!syncing.pool.has("0x01"), "what arrived while it synced is not re-announced");
+    } finally {
+      [syncing, off, v].forEach((n) => n.g.stop());
+    }
+  });
+
+  it("a trusted peer whose name does not resolve is skipped (retried later), the others still work", async () => {
+    const seq = await gossipNode([]);
+    const v = await gossipNode([`enode://${"44".repeat(64)}@kupcake-no-such-sequencer-9.invalid:30303`, seq.enode]);
+    try {
+      assert.deepEqual(v.g.unresolved(), ["kupcake-no-such-sequencer-9.invalid:30303"]);
+      await eventually("session with the resolvable one", () => seq.g.sessions.size === 1);
+      v.add("0xcc");
+      await eventually("0xcc at the sequencer", () => seq.pool.has("0xcc"));
+    } finally {
+      [seq, v].forEach((n) => n.g.stop());
+    }
   });
 });

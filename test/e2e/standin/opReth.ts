@@ -7,8 +7,12 @@
  *   chain.ts), payloadAttributes only use timestamp/suggestedFeeRecipient/prevRandao/gasLimit/
  *   noTxPool, and there are no deposit transactions. The eth namespace is served there too.
  * - Prometheus metrics on --metrics host:port.
- * - A sequencer's op-reth keeps a tx pool; with --rollup.sequencer(-http) a node forwards
- *   eth_sendRawTransaction to the sequencer instead.
+ * - Every node keeps a tx pool (sequencing or not) and gossips it to its peers over the stand-in
+ *   devp2p transport on --port (txGossip.ts); the block it builds when asked (engine API with
+ *   payload attributes, noTxPool unset) takes the pool's applicable transactions. With
+ *   --rollup.sequencer(-http) it forwards eth_sendRawTransaction first and fails the call when the
+ *   forward fails, keeping the tx locally only after a successful forward (op-reth
+ *   `OpEthApi::send_transaction`, rust/op-reth/crates/rpc/src/eth/transaction.rs at op-reth/v2.3.2).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +27,7 @@ import { hostPort, serveMetrics } from "./metrics";
 import { call, hexQ } from "./rpc";
 import { RpcError, RpcHandlers, dispatchJsonRpc, invalidParams, serveJsonRpc } from "./rpcServer";
 import { DecodedTx, decodeRawTx } from "./tx";
+import { TxGossip } from "./txGossip";
 import { serveWebSocketRpc } from "./ws";
 
 /** The JSON shape of a transaction in eth_getBlockByNumber / eth_getTransactionByHash. */
@@ -108,6 +113,30 @@ export async function runOpReth(cli: Cli): Promise<void> {
     fatal(`Error: ${(e as Error).message}`, 1);
   }
 
+  // reth starts in SyncState::Syncing and goes idle at its first new canonical head.
+  let initiallySyncing = true;
+  let gossip: TxGossip | undefined;
+  const addToPool = (tx: DecodedTx, source?: string): boolean => {
+    if (pool.has(tx.hash) || store.txLocation(tx.hash)) return false;
+    pool.set(tx.hash, tx);
+    info("transaction added to pool", { hash: tx.hash, from: tx.from, nonce: tx.nonce, source: source ?? "rpc" });
+    gossip?.propagate(tx.raw, source);
+    return true;
+  };
+  const acceptFromPeer = (raw: string): boolean => {
+    try {
+      const tx = decodeRawTx(raw);
+      if (tx.chainId !== undefined && tx.chainId !== chainId) return false;
+      if (tx.nonce < store.stateAt(store.head).nonce(tx.from)) return false;
+      if (pool.has(tx.hash) || store.txLocation(tx.hash)) return false;
+      pool.set(tx.hash, tx);
+      info("transaction added to pool", { hash: tx.hash, from: tx.from, nonce: tx.nonce, source: "peer" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const prunePool = () => {
     const s = store.stateAt(store.head);
     for (const [h, tx] of pool) if (tx.nonce < s.nonce(tx.from)) pool.delete(h);
@@ -128,7 +157,7 @@ export async function runOpReth(cli: Cli): Promise<void> {
     eth_chainId: () => hexQ(chainId),
     net_version: () => String(chainId),
     net_listening: () => true,
-    net_peerCount: () => hexQ((cli.get("--trusted-peers") ?? "").split(",").filter(Boolean).length),
+    net_peerCount: () => hexQ(gossip?.sessions.size ?? 0),
     web3_clientVersion: () => "reth/v2.4.1-kupcake-standin/x86_64-unknown-linux-gnu",
     eth_syncing: () => false,
     eth_blockNumber: () => hexQ(store.headBlock().number),
@@ -171,10 +200,13 @@ export async function runOpReth(cli: Cli): Promise<void> {
       const s = store.stateAt(store.head);
       if (tx.nonce < s.nonce(tx.from)) throw new RpcError(-32003, "nonce too low");
       if (s.balance(tx.from) < tx.value) throw new RpcError(-32003, "insufficient funds for gas * price + value");
-      if (sequencerUrl) return call(sequencerUrl, "eth_sendRawTransaction", [raw], 5000);
+      if (sequencerUrl) {
+        const hash = await call<string>(sequencerUrl, "eth_sendRawTransaction", [raw], 5000);
+        addToPool(tx); // retained locally after a successful forward (errors only logged upstream)
+        return hash;
+      }
       if (pool.has(tx.hash)) throw new RpcError(-32000, "already known");
-      pool.set(tx.hash, tx);
-      info("transaction added to pool", { hash: tx.hash, from: tx.from, nonce: tx.nonce });
+      addToPool(tx);
       return tx.hash;
     },
     eth_getTransactionByHash: ([hash]) => {
@@ -219,7 +251,10 @@ export async function runOpReth(cli: Cli): Promise<void> {
     if (!fc?.headBlockHash) throw invalidParams("forkchoiceState.headBlockHash missing");
     const before = store.head;
     const status = store.forkchoice(fc.headBlockHash, fc.safeBlockHash, fc.finalizedBlockHash);
-    if (store.head !== before) prunePool();
+    if (store.head !== before) {
+      prunePool();
+      initiallySyncing = false;
+    }
     let payloadId: string | null = null;
     if (status.status === "VALID" && attrs) {
       const a = attrs as { timestamp: string; suggestedFeeRecipient?: string; prevRandao?: string; gasLimit?: string; noTxPool?: boolean };
@@ -288,10 +323,27 @@ export async function runOpReth(cli: Cli): Promise<void> {
       await serveMetrics(host, port, [
         { name: "reth_blockchain_tree_canonical_chain_height", help: "Canonical chain height", samples: () => [{ value: store.headBlock().number }] },
         { name: "reth_transaction_pool_pending_pool_transactions", help: "Transactions in the pending pool", samples: () => [{ value: pool.size }] },
-        { name: "reth_network_connected_peers", help: "Connected peers (stand-in: configured trusted peers)", samples: () => [{ value: (cli.get("--trusted-peers") ?? "").split(",").filter(Boolean).length }] },
+        { name: "reth_network_connected_peers", help: "Connected peers (stand-in devp2p sessions)", samples: () => [{ value: gossip?.sessions.size ?? 0 }] },
       ]),
     );
   }
-  onShutdown(() => servers.forEach((s) => s.close()));
+  // devp2p stand-in: --port (default 30303) on --addr; advertised as --nat extaddr:<name>.
+  const p2pPort = cli.int("--port", 30303);
+  const extaddr = /^extaddr:(.+)$/.exec(cli.get("--nat") ?? "")?.[1] ?? "127.0.0.1";
+  gossip = new TxGossip({
+    host: cli.get("--addr") ?? "0.0.0.0",
+    port: p2pPort,
+    self: `${extaddr}:${p2pPort}`,
+    trustedPeers: (cli.get("--trusted-peers") ?? "").split(",").filter(Boolean),
+    disabled: cli.bool("--rollup.disable-tx-pool-gossip"),
+    initiallySyncing: () => initiallySyncing,
+    pooled: () => [...pool.values()].map((t) => t.raw),
+    accept: acceptFromPeer,
+  });
+  await gossip.start();
+  onShutdown(() => {
+    gossip?.stop();
+    servers.forEach((s) => s.close());
+  });
   info("op-reth stand-in started", { chainId, head: store.headBlock().number, genesis: store.genesis.blockHash, sequencer: sequencerUrl ?? "self" });
 }
