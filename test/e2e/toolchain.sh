@@ -10,6 +10,9 @@
 # where <key> names the versions and the Go version. A piece is rebuilt only
 # when its recorded stamp (version + hash of its wrapper files) changes.
 #
+# The real op-conductor (test/e2e/toolchain/op-conductor/build.sh) is built too, under its own
+# key; KUPCAKE_E2E_REAL_CONDUCTOR=0 skips it.
+#
 # Usage: test/e2e/toolchain.sh [--print-bin | --help]
 #   (no args)     build what is missing, verify, print a summary and the bin dir
 #   --print-bin   same, but progress goes to stderr and stdout gets only the
@@ -174,6 +177,12 @@ else
   # The module proxy serves no source of the docker provider (test/e2e/toolchain/README.md): the
   # e2e harness puts the stand-in provider (test/e2e/provider-docker) first on PATH for its run.
   report stand-in pulumi-resource-docker "$docker_v" 0
+fi
+
+# The real op-conductor for the e2e images: a piece of its own, cached by op-conductor pin,
+# optimism module version and Go version (test/e2e/toolchain/op-conductor/build.sh, README.md there).
+if [ "${KUPCAKE_E2E_REAL_CONDUCTOR:-1}" != 0 ]; then
+  "$wrappers/op-conductor/build.sh" || failed+=(op-conductor)
 fi
 
 echo "total   $(($(date +%s) - total_start))s"
