@@ -3,7 +3,8 @@
  * `test test test test test test test test test test test junk` (path m/44'/60'/0'/0/i).
  * These keys are PUBLIC: they are printed by every Anvil and hard-coded in countless tools.
  * They secure nothing and are allowed in plain text (the policy pack lists the role keys as such).
- * Secrets that do matter (engine JWTs, P2P identities, Grafana password) come from @pulumi/random.
+ * Secrets that do matter (engine JWTs, kona-node and validator op-reth P2P identities, Grafana
+ * password) come from @pulumi/random; sequencer op-reth devp2p identities are derived (public).
  * The role mapping follows Kupcake's (see docs/design.md), which differs from its own docs.
  *
  * Who is funded (both facts are checked in tests or read from the pinned sources):
