@@ -3,10 +3,13 @@
  * (execution) and kona-node (payloads). Deliberately simplified, deterministic execution:
  * - state = balances and nonces only (genesis alloc + plain value transfers; contract creation
  *   and calls only bump the nonce; gas fees are not charged);
- * - stateRoot = keccak256 of the sorted account list, block hash = keccak256 of the header fields
- *   and transaction hashes (not Ethereum's RLP header hash) — every stand-in computes the same.
+ * - stateRoot = keccak256 of the sorted account list; transactionsRoot = receiptsRoot = keccak256 of
+ *   the transaction hashes (`txCommitment`, not a trie root); block hash = Ethereum's header hash
+ *   (keccak256 of the RLP header) of the header op-reth's stand-in serves — the real op-conductor
+ *   recomputes it from eth_getBlockByNumber and compares it with the payloads in its Raft log.
  */
-import { DecodedTx, decodeRawTx, hex, keccak } from "./tx";
+import { intBytes, rlpEncode } from "./rlp";
+import { DecodedTx, decodeRawTx, hex, keccak, unhex } from "./tx";
 
 export const ZERO_HASH = "0x" + "00".repeat(32);
 export const ZERO_ADDR = "0x" + "00".repeat(20);
@@ -86,14 +89,31 @@ export function txGas(tx: DecodedTx): number {
   return g;
 }
 
-/** The stand-in block hash of a payload (its blockHash field is ignored). */
+export const EMPTY_UNCLES_HASH = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
+export const EMPTY_TRIE_ROOT = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
+
+/** The stand-in's commitment to a block's transactions: keccak256 of their hashes, ZERO_HASH for none. */
+export function txCommitment(transactions: string[]): string {
+  if (transactions.length === 0) return ZERO_HASH;
+  return hex(keccak(Buffer.concat(transactions.map((raw) => keccak(unhex(raw))))));
+}
+
+/**
+ * The block hash of a payload (its blockHash field is ignored): keccak256 of the RLP of the
+ * header op-reth's stand-in serves for it (opReth.ts blockJson: transactionsRoot = receiptsRoot,
+ * empty uncles, zero difficulty and nonce, empty withdrawals root, zero parent beacon root, no
+ * requests hash), in geth's field order. The transactions enter through receiptsRoot, which
+ * ChainStore requires to be their `txCommitment`.
+ */
 export function payloadHash(p: Payload): string {
-  const txHashes = p.transactions.map((raw) => hex(keccak(Buffer.from(raw.replace(/^0x/, ""), "hex"))));
-  return hex(
-    keccak(
-      JSON.stringify([p.parentHash, p.blockNumber, p.timestamp, p.feeRecipient.toLowerCase(), p.stateRoot, p.gasLimit, p.gasUsed, p.baseFeePerGas, p.extraData, p.prevRandao, txHashes]),
-    ),
-  );
+  const b = (h: string) => unhex(h);
+  const q = (h: string) => intBytes(BigInt(h));
+  const header = [
+    b(p.parentHash), b(EMPTY_UNCLES_HASH), b(p.feeRecipient), b(p.stateRoot), b(p.receiptsRoot), b(p.receiptsRoot), b(p.logsBloom),
+    intBytes(0), q(p.blockNumber), q(p.gasLimit), q(p.gasUsed), q(p.timestamp), b(p.extraData), b(p.prevRandao), new Uint8Array(8),
+    q(p.baseFeePerGas), b(EMPTY_TRIE_ROOT), q(p.blobGasUsed ?? "0x0"), q(p.excessBlobGas ?? "0x0"), b(ZERO_HASH),
+  ];
+  return hex(keccak(rlpEncode(header)));
 }
 
 /** The state a genesis.json allocates. */

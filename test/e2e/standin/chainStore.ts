@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Genesis, genesisPayload, genesisState, Payload, payloadHash, payloadTxs, State, txGas, ZERO_HASH, EMPTY_BLOOM } from "./chain";
+import { Genesis, genesisPayload, genesisState, Payload, payloadHash, payloadTxs, State, txCommitment, txGas, ZERO_HASH, EMPTY_BLOOM } from "./chain";
 import { DecodedTx } from "./tx";
 
 export interface StoredBlock {
@@ -135,6 +135,7 @@ export class ChainStore {
   /** The stand-in engine_newPayload: validates and stores a block (does not move the head). */
   insert(p: Payload): PayloadStatus {
     const invalid = (why: string): PayloadStatus => ({ status: "INVALID", latestValidHash: null, validationError: why });
+    if (p.receiptsRoot !== txCommitment(p.transactions)) return invalid(`receipts root ${p.receiptsRoot} does not commit to the payload's transactions`);
     if (payloadHash(p) !== p.blockHash) return invalid(`block hash mismatch: computed ${payloadHash(p)}, payload says ${p.blockHash}`);
     if (this.blocks.has(p.blockHash)) return { status: "VALID", latestValidHash: p.blockHash, validationError: null };
     const parent = this.blocks.get(p.parentHash);
@@ -212,7 +213,7 @@ export class ChainStore {
       parentHash,
       feeRecipient: (attrs.suggestedFeeRecipient ?? "0x4200000000000000000000000000000000000011").toLowerCase(),
       stateRoot: s.root(),
-      receiptsRoot: ZERO_HASH,
+      receiptsRoot: txCommitment(included.map((t) => t.raw)),
       logsBloom: EMPTY_BLOOM,
       prevRandao: attrs.prevRandao ?? ZERO_HASH,
       blockNumber: "0x" + (parent.number + 1).toString(16),

@@ -271,16 +271,19 @@ export async function runKonaNode(cli: Cli): Promise<void> {
     cachePayload(p);
     unsafe = { hash: p.blockHash, number: num(p.blockNumber), parentHash: p.parentHash, timestamp, l1origin: genesisL1, sequenceNumber: 0 };
     remember(unsafe.number, unsafe.hash);
+    let conductor: string | undefined;
     if (conductorUrl) {
       try {
         await call(conductorUrl, "conductor_commitUnsafePayload", [{ executionPayload: p, parentBeaconBlockRoot: ZERO_HASH }], conductorTimeoutMs);
+        conductor = "committed";
       } catch (e) {
         // kona v1.6.0 only logs a failed commit; the block is still gossiped.
+        conductor = "commit failed";
         warn("failed to commit unsafe payload to conductor", { number: unsafe.number, error: (e as Error).message });
       }
     }
     published = unsafe.number;
-    info("sealed block", { number: unsafe.number, hash: unsafe.hash, txs: p.transactions.length });
+    info("sealed block", { number: unsafe.number, hash: unsafe.hash, txs: p.transactions.length, ...(conductor ? { conductor } : {}) });
   };
   const sequencer = every(100, async () => {
     if (!active) return;
@@ -431,10 +434,11 @@ export async function runKonaNode(cli: Cli): Promise<void> {
       sequencerOnly("admin_sequencerActive");
       return active;
     },
-    admin_startSequencer: () => {
+    admin_startSequencer: ([hash]) => {
       sequencerOnly("admin_startSequencer");
-      // kona's handler takes no parameters (an op-conductor's hash is ignored) and is idempotent.
-      if (!active) info("sequencer started", { head: unsafe!.number });
+      // kona's handler takes no parameters (an op-conductor's hash is ignored) and is idempotent;
+      // the hash op-conductor passes (its Raft unsafe head) is only logged.
+      if (!active) info("sequencer started", { head: unsafe!.number, headHash: unsafe!.hash, ...(hash ? { requestedHash: String(hash) } : {}) });
       active = true;
       return null;
     },
@@ -452,6 +456,7 @@ export async function runKonaNode(cli: Cli): Promise<void> {
       const e = envelope as { executionPayload?: Payload } & Payload;
       const payload = e.executionPayload ?? e;
       if (!payload?.blockHash) throw new RpcError(-32602, "invalid params: expected an execution payload envelope");
+      info("unsafe payload posted", { number: num(payload.blockNumber), hash: payload.blockHash });
       await lock.run(() => insertChain([payload]));
       return null;
     },
