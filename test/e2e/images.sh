@@ -5,6 +5,8 @@
 #   kupcake-e2e/prometheus:<deb-ver>   Debian's prometheus package, laid out like prom/prometheus
 #   kupcake-e2e/standin-base:<key>     node + the bundle of test/e2e/standin/main.ts
 #   kupcake-e2e/<service>:<tag>-standin  one per service that cannot run for real here
+#   kupcake-e2e/op-conductor:<tag>-real  the real op-conductor built from the optimism Go module
+#                                      (not in the map; KUPCAKE_E2E_REAL_CONDUCTOR=0 skips it)
 # Every image carries the label kupcake.e2e.key=<hash of its build inputs> and is reused while an
 # image with that name and key exists. Prints one `built|reused NAME SECONDS` line per image on
 # stderr, and the service -> image map (the stack's `kupcake:images`) on stdout or into --out FILE.
@@ -283,6 +285,21 @@ for k in "${STANDINS[@]}"; do
   IMAGE[$k]=$name
 done
 
+# 5. The REAL op-conductor: built from the optimism Go module (test/e2e/toolchain/op-conductor,
+#    cached by version) and laid out like the upstream image. Not part of the map (the stack's
+#    conductors are still the stand-in); test/e2e/realConductor.test.ts runs it.
+#    KUPCAKE_E2E_REAL_CONDUCTOR=0 skips it (no Go toolchain needed then).
+REAL_CONDUCTOR=""
+if [ "${KUPCAKE_E2E_REAL_CONDUCTOR:-1}" != 0 ]; then
+  t0=$(now)
+  OC_BIN=$("$ROOT/test/e2e/toolchain/op-conductor/build.sh" --print-bin) \
+    || die "building the real op-conductor failed (test/e2e/toolchain/op-conductor/build.sh; needs go on PATH and the Go module proxy)"
+  REAL_CONDUCTOR=$REPO/op-conductor:${TAG[opConductor]}-real
+  mkdir -p "$WORK/ctx-op-conductor-real" && stage "$OC_BIN" "$WORK/ctx-op-conductor-real/op-conductor"
+  key=$(str_sha "op-conductor-real $(dir_sha "$HERE/op-conductor-real") $BASE_KEY $(file_sha "$OC_BIN")")
+  ensure "$REAL_CONDUCTOR" "$key" op-conductor-real --build-arg "BASE=$BASE" --label "kupcake.e2e.upstream=${UPSTREAM[opConductor]}"
+fi
+
 # Old builds whose tags moved on: drop the untagged ones (only images with our label), then the
 # stand-in bases of earlier bundles (their tag is their key, so nothing else moves them).
 docker image prune -f --filter "label=$LABEL" >/dev/null 2>&1 || true
@@ -432,6 +449,12 @@ verify_all() {
   done
   check "${IMAGE[konaNode]} runs the plan's JWT check" kona_jwt_check "${IMAGE[konaNode]}"
   check "${IMAGE[opDeployer]} coreutils for the plan's sh -c" docker run --rm "${IMAGE[opDeployer]}" sh -c 'for c in cp chmod tr; do command -v $c; done'
+  if [ -n "$REAL_CONDUCTOR" ]; then
+    check "$REAL_CONDUCTOR layout like upstream (root, no entrypoint, CMD op-conductor)" expect_eq 'user= entrypoint=null cmd=["op-conductor"]' \
+      cfg "$REAL_CONDUCTOR" 'user={{ .Config.User }} entrypoint={{ json .Config.Entrypoint }} cmd={{ json .Config.Cmd }}'
+    check "$REAL_CONDUCTOR op-conductor --version" docker run --rm "$REAL_CONDUCTOR" op-conductor --version
+    check "$REAL_CONDUCTOR refuses a missing required flag" fails docker run --rm "$REAL_CONDUCTOR" op-conductor --consensus.port 50050
+  fi
   check "${IMAGE[grafana]} dirs owned by 472" docker run --rm --entrypoint /bin/sh "${IMAGE[grafana]}" -c 'stat -c "%u %n" /var/lib/grafana /etc/grafana/provisioning'
   verify_cleanup
   [ "$FAILED" = 0 ] || die "$FAILED verification(s) failed"
