@@ -1,6 +1,8 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PUBLIC_DEV_KEYS, ROLES } from "../components/accounts";
 import { isLoopback, unpinnedReason } from "../components/config/guards";
+import { derivedSequencerP2pKeys } from "../components/builders/sequencerP2pKey";
+import { MAX_SEQUENCERS } from "../components/config/schema";
 import { LABEL } from "../components/labels";
 
 /**
@@ -205,7 +207,10 @@ export const noPlaintextSecrets: StackValidationPolicy = {
     const generated = randomHexValues(args.resources);
     for (const r of args.resources.filter((x) => x.type === CONTAINER)) {
       const who = displayName(r.props, r.name);
-      for (const k of plaintextKeys(r.props, generated)) report(`${who} carries a 32-byte hex literal ${k.slice(0, 10)}... that is not a public dev key`, r.urn);
+      // Sequencer op-reth devp2p identities are derived from the network name and index: public by design.
+      const network = ((r.props.labels as { label: string; value: string }[] | undefined) ?? []).find((l) => l.label === LABEL.network)?.value ?? "";
+      const allowed = new Set([...generated, ...derivedSequencerP2pKeys(network, MAX_SEQUENCERS)]);
+      for (const k of plaintextKeys(r.props, allowed)) report(`${who} carries a 32-byte hex literal ${k.slice(0, 10)}... that is not a public dev key`, r.urn);
       const secretFiles = ((r.props.uploads as { file: string }[] | undefined) ?? []).filter((u) => u.file.startsWith("/run/kupcake/"));
       const password = ((r.props.envs as string[] | undefined) ?? []).some((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="));
       const needsRandom = secretFiles.length > 0 || password || ((r.props.envs as string[] | undefined) ?? []).includes("[secret]");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { ROLES } from "../components/accounts";
+import { sequencerOpRethP2pKey } from "../components/builders/sequencerP2pKey";
 import { DEFAULT_IMAGES } from "../components/images";
 import type { Plan } from "../plan/run";
 import {
@@ -117,6 +118,11 @@ describe("each policy: a violating and a complying input", () => {
     assert.deepEqual(await runStack(noPlaintextSecrets, stackArgs([created, unwrapped])), []);
     const copied = policyResource(C, { ...good, command: ["--jwt", generatedHex] }, "copied");
     assert.match((await runStack(noPlaintextSecrets, stackArgs([copied])))[0], /32-byte hex literal cdcdcdcd/, "without the random resource in the stack it is a literal");
+    // Sequencer op-reth devp2p identities derive from the network name and index: public, allowed on that network only.
+    const derived = (network: string, name: string) =>
+      policyResource(C, { ...good, labels: [{ label: "kupcake.network", value: network }], uploads: [{ file: "/run/kupcake/p2p.key", content: sequencerOpRethP2pKey("kup-dev", 2) }] }, name, [random]);
+    assert.deepEqual(await runStack(noPlaintextSecrets, stackArgs([random, derived("kup-dev", "seq2")])), []);
+    assert.match((await runStack(noPlaintextSecrets, stackArgs([random, derived("kup-other", "foreign")])))[0], /32-byte hex literal/, "another network's derived key is a literal");
     const grafana = policyResource(C, { name: "g", envs: ["GF_SECURITY_ADMIN_PASSWORD=admin"] }, "g");
     assert.match((await runStack(noPlaintextSecrets, stackArgs([grafana]))).join("\n"), /default Grafana password/);
   });
