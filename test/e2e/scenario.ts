@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { rpcCall, waitFor } from "../../components/dynamic/rpc";
+import { DEFAULT_IMAGES, parseImageRef } from "../../components/images";
 import { mayChangeOnScale } from "../../components/stability";
 import { endpointsFromOutputs } from "../../ops/endpoints";
 import { Change, diffPlans } from "../../plan/diff";
@@ -40,7 +41,18 @@ async function prerequisites() {
   const images = await run(["bash", join(REPO, "test/e2e/images.sh"), "--out", imagesFile], { cwd: REPO });
   process.stderr.write(images.stdout + images.stderr);
   if (images.code !== 0) throw new MissingPrerequisite(`test/e2e/images.sh failed (exit ${images.code}); see its output above`);
-  return { toolchainBin: bin, images: JSON.parse(readFileSync(imagesFile, "utf8")) as Record<string, string> };
+  const map = JSON.parse(readFileSync(imagesFile, "utf8")) as Record<string, string>;
+  // The conductors are the REAL op-conductor (built from the optimism Go module by
+  // test/e2e/toolchain/op-conductor/build.sh) unless KUPCAKE_E2E_CONDUCTOR=standin.
+  if (process.env.KUPCAKE_E2E_CONDUCTOR !== "standin") {
+    const real = `kupcake-e2e/op-conductor:${parseImageRef(DEFAULT_IMAGES.opConductor)?.tag}-real`;
+    if (docker(["image", "ls", "-q", real]).trim() === "") {
+      throw new MissingPrerequisite(`the real op-conductor image ${real} is missing: test/e2e/images.sh builds it unless KUPCAKE_E2E_REAL_CONDUCTOR=0 (needs Go and the module proxy); or run the scenario with KUPCAKE_E2E_CONDUCTOR=standin`);
+    }
+    map.opConductor = real;
+  }
+  process.stderr.write(`e2e: conductor image ${map.opConductor}\n`);
+  return { toolchainBin: bin, images: map };
 }
 
 test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real engines", { timeout: 75 * 60 * 1000 }, async () => {
@@ -164,8 +176,8 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
 
     // 4. Operate: status, drill, stop/start, refresh, no changes.
     await npm("status", "status", ["--stack", e.stack]);
-    const drill = await npm("drill:failover --rounds 2", "drill:failover", ["--stack", e.stack, "--rounds", "2"]);
-    e.sample("npm run --silent drill:failover -- --rounds 2", drill.stdout + drill.stderr);
+    const drill = await npm("drill:failover --rounds 5", "drill:failover", ["--stack", e.stack, "--rounds", "5"]);
+    e.sample("npm run --silent drill:failover -- --rounds 5", drill.stdout + drill.stderr);
     await e.check("l2Rpc answers after the failovers and follows the chain", async () => {
       const a = Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber"));
       await waitFor("l2Rpc's head to advance", async () => Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber")) > a || undefined, { timeoutMs: 30_000, pollMs: 1000 });
