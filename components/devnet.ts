@@ -92,7 +92,11 @@ export class Devnet extends pulumi.ComponentResource {
       opRethImage: image("opReth"),
       konaNodeImage: image("konaNode"),
     };
-    const sequencers = new SequencerSet(`${name}-sequencers`, { ...l2, konaAfter: retirement ? [retirement] : [] }, { parent: this });
+    const sequencers = new SequencerSet(
+      `${name}-sequencers`,
+      { ...l2, ...(cfg.sequencerClient === "op-node" ? { opNodeImage: image("opNode") } : {}), konaAfter: retirement ? [retirement] : [] },
+      { parent: this },
+    );
     const sequencer1 = sequencers.nodes[0];
     const conductor = usesConductor(cfg)
       ? new Conductor(`${name}-conductor`, { config: cfg, networkName: l1.networkName, artifactsVolume: l1.artifactsVolume, image: image("opConductor"), sequencers: sequencers.nodes }, { parent: this })

@@ -15,6 +15,13 @@ export const DEFAULT_IMAGES = {
   opReth: "us-docker.pkg.dev/oplabs-tools-artifacts/images/op-reth:v2.4.1",
   /** kona-node v1.6.0 (monorepo `kona-node/v1.6.0`), from the same combination. */
   konaNode: "us-docker.pkg.dev/oplabs-tools-artifacts/images/kona-node:v1.6.0",
+  /**
+   * op-node v1.19.0 (monorepo `op-node/v1.19.0`, 2026-06-01, commit fffe406 = the `kona-node/v1.6.0`
+   * commit; its rc.1 is the `op-batcher/v1.16.10` commit): the newest final op-node release in the
+   * mirror read (conformance/pins/opNode.json). Runs only as the sequencers' consensus client with
+   * `kupcake:sequencerClient: op-node`.
+   */
+  opNode: "us-docker.pkg.dev/oplabs-tools-artifacts/images/op-node:v1.19.0",
   /** op-conductor v0.9.4. */
   opConductor: "us-docker.pkg.dev/oplabs-tools-artifacts/images/op-conductor:v0.9.4",
   /** op-batcher v1.16.10. */

@@ -2,12 +2,13 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { konaNodeCommand, konaNodeEntrypoint } from "./builders/konaNode";
+import { OP_NODE_L1_CHAIN_CONFIG_FILE, opNodeCommand, opNodeL1ChainConfig } from "./builders/opNode";
 import { ARTIFACTS_MOUNT } from "./builders/opDeployer";
 import { JWT_FILE, OP_RETH_DATADIR, P2P_KEY_FILE, opRethCommand, sequencerOpRethP2pKey } from "./builders/opReth";
 import { enode, nodeIdFromPrivateKey } from "./builders/p2p";
 import { DevnetConfig } from "./config/schema";
 import { LONG_RUNNING, internalUrl, labels, namedVolume, onNetwork } from "./containers";
-import { NodeRole, namesFor } from "./naming";
+import { NodeRole, consensusClientOf, namesFor } from "./naming";
 import { CONTAINER_PORTS, dockerPorts } from "./ports";
 
 /** What other nodes and services need to know about an L2 node. */
@@ -15,19 +16,24 @@ export interface L2NodeEndpoints {
   role: NodeRole;
   index: number;
   opRethName: string;
+  /**
+   * Container name of the node's consensus client: kona-node, or op-node for sequencers of a
+   * `kupcake:sequencerClient: op-node` stack (the `kona*` field names predate that option).
+   */
   konaNodeName: string;
   /** op-reth HTTP RPC on the devnet network. */
   rpcUrl: string;
-  /** kona-node RPC on the devnet network. */
+  /** The consensus client's RPC on the devnet network (same container port for kona-node and op-node). */
   konaRpcUrl: string;
   /** `enode://` of op-reth (public; derived from the node's secret P2P key). */
   opRethEnode: pulumi.Output<string>;
-  /** `enode://` of kona-node. */
+  /** `enode://` of the consensus client (discv5; its libp2p peer id derives from the same key). */
   konaEnode: pulumi.Output<string>;
 }
 
 export interface L2Node extends L2NodeEndpoints {
   opReth: docker.Container;
+  /** The consensus client container (kona-node or op-node). */
   konaNode: docker.Container;
   dataVolume: docker.Volume;
 }
@@ -43,6 +49,8 @@ export interface L2NodeArgs {
   l1RpcUrl: string;
   opRethImage: pulumi.Input<string>;
   konaNodeImage: pulumi.Input<string>;
+  /** op-node image: required for sequencers when `config.sequencerClient` is op-node. */
+  opNodeImage?: pulumi.Input<string>;
   /** Fixed or earlier nodes this node dials at start (kona-node bootnodes; op-reth trusted peers unless `rethPeers`). */
   peers: L2NodeEndpoints[];
   /**
@@ -64,8 +72,11 @@ const secretFile = (file: string, content: pulumi.Input<string>) => ({ file, con
 const publicId = (keyHex: pulumi.Output<string>) => pulumi.unsecret(keyHex.apply(nodeIdFromPrivateKey));
 
 /**
- * One L2 node: op-reth (execution) + kona-node (consensus), a named chain-data volume and the
- * node's own secrets: engine JWT and kona-node P2P identity from @pulumi/random; the op-reth P2P
+ * One L2 node: op-reth (execution) + its consensus client (kona-node; op-node for the sequencers
+ * of a `kupcake:sequencerClient: op-node` stack), a named chain-data volume and the node's own
+ * secrets: engine JWT and consensus-client P2P identity from @pulumi/random (the key resource keeps
+ * its `kona-node-p2p-key` name whichever client runs, so switching clients keeps the node id and
+ * every existing stack's plan is unchanged); the op-reth P2P
  * identity from @pulumi/random for validators, derived from network and index for sequencers
  * (`sequencerOpRethP2pKey`). Every input derives from
  * this node's role and index, its fixed or earlier peers, and the config: never from the number of
@@ -75,7 +86,8 @@ export function createL2Node(prefix: string, a: L2NodeArgs, parent: pulumi.Resou
   const cfg = a.config;
   const n = namesFor(cfg.network);
   const opRethName = n.opReth(a.role, a.index);
-  const konaNodeName = n.konaNode(a.role, a.index);
+  const client = consensusClientOf(a.role, cfg.sequencerClient);
+  const konaNodeName = n.consensusNode(a.role, a.index, cfg.sequencerClient);
   const spec = (service: string) => ({ network: cfg.network, role: a.role, index: a.index, service });
   const artifactsMount = { type: "volume", source: a.artifactsVolume, target: ARTIFACTS_MOUNT, readOnly: true };
 
@@ -106,33 +118,64 @@ export function createL2Node(prefix: string, a: L2NodeArgs, parent: pulumi.Resou
     { parent, dependsOn: a.rethAfter ?? [] },
   );
 
-  const konaNode = new docker.Container(
-    `${prefix}-kona-node`,
-    {
-      name: konaNodeName,
-      image: a.konaNodeImage,
-      entrypoints: konaNodeEntrypoint(),
-      command: pulumi.all(a.peers.map((p) => p.konaEnode)).apply((bootnodes) =>
-        konaNodeCommand({
-          role: a.role,
-          l2ChainId: cfg.l2ChainId,
-          l1BlockTime: cfg.blockTime,
-          l1RpcUrl: a.l1RpcUrl,
-          engineUrl: internalUrl(opRethName, CONTAINER_PORTS.opRethAuth),
-          containerName: konaNodeName,
-          bootnodes,
-          conductorRpc: a.conductorRpc,
-        }),
-      ),
-      uploads: [secretFile(JWT_FILE, jwt.hex), secretFile(P2P_KEY_FILE, konaKey.hex)],
-      mounts: [artifactsMount],
-      networksAdvanced: onNetwork(a.networkName, konaNodeName),
-      ports: dockerPorts(cfg, konaNodeName),
-      labels: labels(spec("kona-node")),
-      ...LONG_RUNNING,
-    },
-    { parent, dependsOn: [opReth, ...(a.konaAfter ?? [])] },
-  );
+  const engineUrl = internalUrl(opRethName, CONTAINER_PORTS.opRethAuth);
+  const clCommon = {
+    name: konaNodeName,
+    networksAdvanced: onNetwork(a.networkName, konaNodeName),
+    ports: dockerPorts(cfg, konaNodeName),
+    labels: labels(spec(client)),
+    ...LONG_RUNNING,
+  };
+  const clOpts = { parent, dependsOn: [opReth, ...(a.konaAfter ?? [])] };
+  let konaNode: docker.Container;
+  if (client === "op-node") {
+    if (a.opNodeImage === undefined) throw new Error(`${prefix}: kupcake:sequencerClient is op-node but no op-node image was passed`);
+    konaNode = new docker.Container(
+      `${prefix}-op-node`,
+      {
+        ...clCommon,
+        image: a.opNodeImage,
+        command: pulumi.all(a.peers.map((p) => p.konaEnode)).apply((peers) =>
+          opNodeCommand({ l1BlockTime: cfg.blockTime, l1RpcUrl: a.l1RpcUrl, engineUrl, containerName: konaNodeName, peers, conductorRpc: a.conductorRpc }),
+        ),
+        uploads: [
+          secretFile(JWT_FILE, jwt.hex),
+          secretFile(P2P_KEY_FILE, konaKey.hex),
+          { file: OP_NODE_L1_CHAIN_CONFIG_FILE, content: JSON.stringify(opNodeL1ChainConfig(cfg.l1ChainId), null, 2), permissions: "0444" },
+        ],
+        mounts: [artifactsMount],
+      },
+      clOpts,
+    );
+  } else {
+    konaNode = new docker.Container(
+      `${prefix}-kona-node`,
+      {
+        name: konaNodeName,
+        image: a.konaNodeImage,
+        entrypoints: konaNodeEntrypoint(),
+        command: pulumi.all(a.peers.map((p) => p.konaEnode)).apply((bootnodes) =>
+          konaNodeCommand({
+            role: a.role,
+            l2ChainId: cfg.l2ChainId,
+            l1BlockTime: cfg.blockTime,
+            l1RpcUrl: a.l1RpcUrl,
+            engineUrl,
+            containerName: konaNodeName,
+            bootnodes,
+            conductorRpc: a.conductorRpc,
+          }),
+        ),
+        uploads: [secretFile(JWT_FILE, jwt.hex), secretFile(P2P_KEY_FILE, konaKey.hex)],
+        mounts: [artifactsMount],
+        networksAdvanced: clCommon.networksAdvanced,
+        ports: clCommon.ports,
+        labels: clCommon.labels,
+        ...LONG_RUNNING,
+      },
+      clOpts,
+    );
+  }
 
   return {
     role: a.role,

@@ -1,5 +1,5 @@
 import { DevnetConfig, PORT_STRIDE, PortBases } from "./config/schema";
-import { NodeRole, namesFor } from "./naming";
+import { NodeRole, consensusClientOf, namesFor } from "./naming";
 
 /**
  * Ports inside the containers. Every container has its own address on the devnet network, so
@@ -68,7 +68,8 @@ export function publishedPorts(cfg: DevnetConfig): PublishedPort[] {
     out.push(
       { container: n.opReth(role, i), purpose: "op-reth RPC", internal: CONTAINER_PORTS.opRethHttp, external: p.rpc, base: seq ? "sequencerRpc" : "validatorBase" },
       { container: n.opReth(role, i), purpose: "op-reth WS", internal: CONTAINER_PORTS.opRethWs, external: p.ws, base: seq ? "sequencerWs" : "validatorBase" },
-      { container: n.konaNode(role, i), purpose: "kona-node RPC", internal: CONTAINER_PORTS.konaRpc, external: p.konaRpc, base: seq ? "sequencerKonaRpc" : "validatorBase" },
+      // The consensus client's RPC: kona-node, or op-node for sequencers of an op-node stack (same ports).
+      { container: n.consensusNode(role, i, cfg.sequencerClient), purpose: `${consensusClientOf(role, cfg.sequencerClient)} RPC`, internal: CONTAINER_PORTS.konaRpc, external: p.konaRpc, base: seq ? "sequencerKonaRpc" : "validatorBase" },
     );
   };
   for (let i = 1; i <= cfg.sequencerCount; i++) node("sequencer", i);

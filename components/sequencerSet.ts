@@ -14,6 +14,8 @@ export interface L2SetArgs {
   l1RpcUrl: string;
   opRethImage: pulumi.Input<string>;
   konaNodeImage: pulumi.Input<string>;
+  /** op-node image, pulled only when `config.sequencerClient` is op-node (the sequencers' consensus client then). */
+  opNodeImage?: pulumi.Input<string>;
   /** Resources the set's kona-nodes are created after (sequencers: the conductor-layer retirement). */
   konaAfter?: pulumi.Resource[];
 }
@@ -40,10 +42,11 @@ export function nodeHostEndpoints(cfg: DevnetConfig, node: Pick<L2Node, "role" |
 }
 
 /**
- * The sequencers: `sequencerCount` op-reth + kona-node pairs in sequencer mode. With one sequencer
- * it sequences from the start. With more, each kona-node starts stopped and points at its own
- * op-conductor (`<network>-op-conductor-<i>`), which the Conductor component creates and forms
- * into one Raft cluster.
+ * The sequencers: `sequencerCount` op-reth + consensus-client pairs in sequencer mode; the client
+ * is `kupcake:sequencerClient` (kona-node by default, or op-node: builders/opNode.ts). With one
+ * sequencer it sequences from the start. With more, each consensus client starts stopped and
+ * points at its own op-conductor (`<network>-op-conductor-<i>`), which the Conductor component
+ * creates and forms into one Raft cluster.
  */
 export class SequencerSet extends pulumi.ComponentResource {
   public readonly nodes: L2Node[];

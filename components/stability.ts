@@ -24,7 +24,7 @@ export const SCALE_DEPENDENT: readonly ScaleDependent[] = [
  * kona-nodes then gain or lose `--conductor.rpc` / `--sequencer.stopped`, so they are replaced
  * (their op-reth, chain data and keys stay). No other scale step touches them.
  */
-export const CONDUCTOR_LAYER_TOGGLE_DEPENDENT = /^sequencers-\d+-kona-node$/;
+export const CONDUCTOR_LAYER_TOGGLE_DEPENDENT = /^sequencers-\d+-(kona|op)-node$/;
 
 /** Whether an existing resource may change when going from `before` to `after` sequencers. */
 export function mayChangeOnScale(relativeName: string, before: { sequencerCount: number }, after: { sequencerCount: number }): boolean {

@@ -39,6 +39,7 @@ const SERVICE_BINARY: Record<string, string> = {
   "op-deployer": "op-deployer",
   "op-reth": "op-reth",
   "kona-node": "kona-node",
+  "op-node": "op-node",
   "op-conductor": "op-conductor",
   "op-batcher": "op-batcher",
   "op-proposer": "op-proposer",

@@ -15,12 +15,13 @@ export interface NodeEndpoint {
   role: "sequencer" | "validator";
   index: number;
   opReth: string;
+  /** The consensus client's container (kona-node, or op-node for op-node sequencers). */
   konaNode: string;
   /** op-reth RPC on the host. */
   rpc: string;
   /** op-reth WebSocket on the host. */
   ws: string;
-  /** kona-node RPC on the host. */
+  /** The consensus client's RPC on the host. */
   kona: string;
   /** Conductor RPC on the host (sequencers with conductors only). */
   conductorRpc?: string;
@@ -58,7 +59,7 @@ export function endpointsFromConfig(cfg: DevnetConfig): DevnetEndpoints {
       role,
       index,
       opReth: n.opReth(role, index),
-      konaNode: n.konaNode(role, index),
+      konaNode: n.consensusNode(role, index, cfg.sequencerClient),
       rpc: h.rpc,
       ws: h.ws,
       kona: hostUrl(cfg.bindAddress, nodeHostPorts(cfg, role, index).konaRpc),

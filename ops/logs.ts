@@ -17,7 +17,8 @@ export class LogsUsageError extends Error {
 }
 
 /** What the mapping needs from the stack config. */
-export type LogsConfig = Pick<DevnetConfig, "network" | "sequencerCount" | "validatorCount" | "proposer" | "challenger" | "monitoring">;
+export type LogsConfig = Pick<DevnetConfig, "network" | "sequencerCount" | "validatorCount" | "proposer" | "challenger" | "monitoring"> &
+  Partial<Pick<DevnetConfig, "sequencerClient">>;
 
 /** The op-deployer one-shot jobs, in the order they run. */
 export const DEPLOYER_STEPS: readonly DeployerJob["step"][] = ["init", "apply", "inspect-genesis", "inspect-rollup", "inspect-l1"];
@@ -31,8 +32,8 @@ interface RoleSpec {
 /** Every role `npm run logs` knows, with what it shows. */
 export const LOG_ROLES: Record<string, RoleSpec> = {
   l1: { arg: "none", help: "Anvil (L1)" },
-  sequencer: { arg: "index", help: "sequencer N: its kona-node and op-reth, lines prefixed" },
-  "sequencer-cl": { arg: "index", help: "sequencer N's kona-node only" },
+  sequencer: { arg: "index", help: "sequencer N: its consensus client (kona-node or op-node) and op-reth, lines prefixed" },
+  "sequencer-cl": { arg: "index", help: "sequencer N's consensus client (kona-node or op-node) only" },
   "sequencer-el": { arg: "index", help: "sequencer N's op-reth only" },
   validator: { arg: "index", help: "validator N: its kona-node and op-reth, lines prefixed" },
   "validator-cl": { arg: "index", help: "validator N's kona-node only" },
@@ -95,9 +96,10 @@ export function logTargets(cfg: LogsConfig, role: string, arg?: string): string[
       }
     }
     if (role === "conductor") return [n.conductor(index)];
-    if (role.endsWith("-cl")) return [n.konaNode(nodeRole, index)];
+    const cl = n.consensusNode(nodeRole, index, cfg.sequencerClient);
+    if (role.endsWith("-cl")) return [cl];
     if (role.endsWith("-el")) return [n.opReth(nodeRole, index)];
-    return [n.konaNode(nodeRole, index), n.opReth(nodeRole, index)];
+    return [cl, n.opReth(nodeRole, index)];
   }
   const deployed: Record<string, [boolean, string, string]> = {
     l1: [true, n.anvil, ""],

@@ -1,6 +1,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PUBLIC_DEV_KEYS, ROLES } from "../components/accounts";
 import { isLoopback, unpinnedReason } from "../components/config/guards";
+import { parseImageRef } from "../components/images";
 import { derivedSequencerP2pKeys } from "../components/builders/sequencerP2pKey";
 import { MAX_SEQUENCERS } from "../components/config/schema";
 import { LABEL } from "../components/labels";
@@ -174,6 +175,59 @@ export const oddSequencerCount: StackValidationPolicy = {
   },
 };
 
+// ---- kona-node under op-conductor -----------------------------------------------------------------
+
+/**
+ * The newest kona-node release known to be only partially compatible with op-conductor:
+ * ethereum-optimism/optimism#21906 ("kona-node: complete op-conductor support and compatibility",
+ * open; at kona-node v1.6.0 a block is committed to the conductor only after local insertion and
+ * gossiped even when the commit fails, and `admin_startSequencer` checks neither leadership nor the
+ * unsafe head), and the conductor acceptance tests run op-node (#21903). Later releases were not
+ * read here, so they are not flagged.
+ */
+export const KONA_CONDUCTOR_PARTIAL_THROUGH: readonly [number, number, number] = [1, 6, 0];
+
+/** `vX.Y.Z[-pre]` -> [X, Y, Z], or undefined for a tag that is no version (or no tag: a digest pin). */
+export function releaseVersion(ref: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(parseImageRef(ref)?.tag ?? "");
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+const atMost = (v: readonly number[], max: readonly number[]) => {
+  for (let i = 0; i < 3; i++) if (v[i] !== max[i]) return v[i] < max[i];
+  return true;
+};
+
+/**
+ * The image reference a container runs: the RemoteImage it depends on (the components pass its
+ * image id, which names no release on the real engine), else its own `image` input.
+ */
+function imageRefOf(r: PolicyResource): string | undefined {
+  const pulled = r.dependencies.find((d) => d.type === REMOTE_IMAGE && typeof d.props.name === "string");
+  if (pulled) return pulled.props.name as string;
+  return typeof r.props.image === "string" ? r.props.image : undefined;
+}
+
+export const konaConductorPartial: StackValidationPolicy = {
+  name: "kona-conductor-partial",
+  description:
+    `Sequencers steered by op-conductor run kona-node at a release (<= v${KONA_CONDUCTOR_PARTIAL_THROUGH.join(".")}) whose conductor support is partial upstream ` +
+    "(ethereum-optimism/optimism#21906: commits to the conductor after local insertion, gossips blocks whose commit failed, admin_startSequencer checks neither leadership nor the unsafe head; " +
+    "the conductor acceptance tests run op-node, #21903), so a failover can lose or fork unsafe blocks. " +
+    "Fix: set kupcake:sequencerClient to op-node (the client upstream tests op-conductor with), or pin a kona-node release that completes #21906.",
+  enforcementLevel: "advisory",
+  validateStack: (args, report) => {
+    const managed = containersWith(args.resources, "sequencer", "kona-node").filter((r) => ((r.props.command as string[] | undefined) ?? []).includes("--conductor.rpc"));
+    for (const r of managed) {
+      const ref = imageRefOf(r);
+      const v = ref ? releaseVersion(ref) : undefined;
+      const who = displayName(r.props, r.name);
+      if (!v) report(`${who} runs kona-node under op-conductor from ${ref ?? "an unknown image"}, whose release cannot be told from its reference; kona-node up to v${KONA_CONDUCTOR_PARTIAL_THROUGH.join(".")} supports op-conductor only partially (ethereum-optimism/optimism#21906). Consider kupcake:sequencerClient: op-node`, r.urn);
+      else if (atMost(v, KONA_CONDUCTOR_PARTIAL_THROUGH)) report(`${who} runs kona-node v${v.join(".")} under op-conductor: its conductor support is partial upstream (ethereum-optimism/optimism#21906; conductor tests run op-node, #21903). Consider kupcake:sequencerClient: op-node`, r.urn);
+    }
+  },
+};
+
 // ---- secrets -------------------------------------------------------------------------------------
 
 const HEX32 = /\b(?:0x)?[0-9a-fA-F]{64}\b/g;
@@ -227,7 +281,7 @@ const SIGNER_KEY = ROLES.unsafeBlockSigner.privateKey.replace(/^0x/, "").toLower
 
 export const validatorsWithoutSignerKey: ResourceValidationPolicy = {
   name: "validators-without-signer-key",
-  description: "Only sequencers hold the unsafe-block signer key; a validator with it could sign blocks. Fix: pass --p2p.sequencer.key to sequencer kona-nodes only.",
+  description: "Only sequencers hold the unsafe-block signer key; a validator with it could sign blocks. Fix: pass --p2p.sequencer.key to the sequencers' consensus clients (kona-node or op-node) only.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== CONTAINER || labelOf(args.props, LABEL.role) === "sequencer") return;
@@ -237,4 +291,4 @@ export const validatorsWithoutSignerKey: ResourceValidationPolicy = {
 };
 
 export const RESOURCE_POLICIES = [imagesPinned, portsBindAllowed, noHostAccess, longRunningResilience, chainDataOnNamedVolumes, validatorsWithoutSignerKey];
-export const STACK_POLICIES = [hostPortsUnique, conductorTopology, oddSequencerCount, noPlaintextSecrets];
+export const STACK_POLICIES = [hostPortsUnique, conductorTopology, oddSequencerCount, konaConductorPartial, noPlaintextSecrets];

@@ -25,10 +25,16 @@ import { ROOT, containers, label, plan } from "./helpers/plan";
 const PINS = loadPins();
 const byLabel = new Map(Object.values(PINS).map((p) => [p.label, p]));
 
-/** The example stacks, with every optional service on. */
-const STACKS = ["dev", "multi-sequencer", "single-sequencer"] as const;
+/**
+ * The example stacks, with every optional service on; `<stack>+op-node` is that stack with
+ * `kupcake:sequencerClient: op-node` (its sequencers run op-node, its validators kona-node).
+ */
+const STACKS = ["dev", "multi-sequencer", "single-sequencer", "multi-sequencer+op-node"] as const;
 const ALL_ON = { monitoring: true, proposer: true, challenger: true, challengerPrestatesUrl: "http://prestates:8080/" };
-const stackPlan = (stack: string) => plan(ALL_ON, stack);
+const stackPlan = (stack: string) => {
+  const [name, client] = stack.split("+");
+  return plan(client ? { ...ALL_ON, sequencerClient: client } : ALL_ON, name);
+};
 
 const pinOf = (res: PlannedResource): PinData | undefined => byLabel.get(label(res, "kupcake.service") ?? "");
 
@@ -87,6 +93,11 @@ describe("flags and env of every container of the example stacks", () => {
       const labels = new Set(containers(p).map((c) => label(c, "kupcake.service")));
       for (const l of ["anvil", "op-deployer", "op-reth", "kona-node", "op-batcher", "op-proposer", "op-challenger", "prometheus", "grafana"]) assert.ok(labels.has(l), `${stack} runs ${l}`);
       assert.equal(labels.has("op-conductor"), stack !== "single-sequencer");
+      assert.equal(labels.has("op-node"), stack.endsWith("+op-node"), "op-node runs exactly in the op-node stack");
+      if (stack.endsWith("+op-node")) {
+        const cl = containers(p).filter((c) => label(c, "kupcake.role") === "sequencer" && label(c, "kupcake.service") !== "op-reth");
+        assert.ok(cl.length >= 2 && cl.every((c) => label(c, "kupcake.service") === "op-node"), "every sequencer's consensus client is op-node");
+      }
       assert.ok(r.checked >= containers(p).length - 1, "every container but grafana (env only) is checked");
     });
 
@@ -185,7 +196,8 @@ function countElements(inner: string): number {
 function servicesFor(method: string, url: string, file: string): string[] {
   const ns = method.slice(0, method.indexOf("_"));
   if (ns === "conductor") return ["opConductor"];
-  if (ns === "admin" || ns === "optimism" || ns === "opp2p") return ["konaNode"];
+  // The consensus client: kona-node, or op-node on the sequencers of a `sequencerClient: op-node` stack.
+  if (ns === "admin" || ns === "optimism" || ns === "opp2p") return ["konaNode", "opNode"];
   if (ns === "anvil" || ns === "evm") return ["anvil"];
   if (ns === "eth") {
     if (/l1/i.test(url)) return ["anvil"];
@@ -259,6 +271,22 @@ function checkCall(c: Call): string[] {
   return out;
 }
 
+/**
+ * Calls that probe one consensus client's signature and fall back to the other's: the call with a
+ * param count one client rejects is followed, in the same file, by the call that client accepts.
+ * `admin_startSequencer`: kona-node v1.6.0 takes no params, op-node v1.19.0 the unsafe head hash
+ * (components/dynamic/conductorCluster.ts `startSequencer` retries with the hash on invalid params).
+ */
+const SIGNATURE_FALLBACKS: Record<string, string> = { admin_startSequencer: "components/dynamic/conductorCluster.ts" };
+
+/** Whether a param-count problem of `c` on `service` is the first half of a documented signature fallback. */
+function isFallbackProbe(c: Call, service: string, all: Call[]): boolean {
+  const file = SIGNATURE_FALLBACKS[c.method];
+  if (!file || !c.where.startsWith(file + ":")) return false;
+  const r = PINS[service].rpc[c.method];
+  return all.some((o) => o !== c && o.method === c.method && o.where.startsWith(file + ":") && o.params !== undefined && o.params >= r.min_params && o.params <= r.params.length);
+}
+
 describe("JSON-RPC methods the program calls", () => {
   it("finds the calls in the source (the scan itself works)", () => {
     const calls = sourceCalls();
@@ -271,8 +299,22 @@ describe("JSON-RPC methods the program calls", () => {
   });
 
   it("every method called in components/, ops/, scripts/ is in the data of its service, with an accepted param count", () => {
-    const problems = sourceCalls().flatMap(checkCall);
+    const all = sourceCalls();
+    const problems = all.flatMap((c) => c.services.flatMap((s) => checkCall({ ...c, services: [s] }).filter(() => !isFallbackProbe(c, s, all))));
     assert.deepEqual(problems, []);
+  });
+
+  it("the consensus-client calls are checked against both kona-node and op-node; admin_startSequencer's two signatures are each accepted by one", () => {
+    const all = sourceCalls();
+    const start = all.filter((c) => c.method === "admin_startSequencer" && c.where.startsWith(SIGNATURE_FALLBACKS.admin_startSequencer));
+    assert.deepEqual(start.map((c) => c.params).sort(), [0, 1]);
+    const [bare, withHash] = [start.find((c) => c.params === 0)!, start.find((c) => c.params === 1)!];
+    assert.deepEqual(checkCall({ ...bare, services: ["konaNode"] }), []);
+    assert.match(checkCall({ ...bare, services: ["opNode"] })[0], /admin_startSequencer on opNode v1\.19\.0 takes 1 params \(blockHash:common\.Hash\); the call passes 0/);
+    assert.ok(isFallbackProbe(bare, "opNode", all), "op-node's rejection of the bare call is the documented fallback");
+    assert.deepEqual(checkCall({ ...withHash, services: ["opNode"] }), []);
+    assert.ok(all.some((c) => c.method === "optimism_syncStatus" && c.services.includes("opNode")), "syncStatus is checked on op-node too");
+    assert.equal(isFallbackProbe({ ...bare, where: "ops/status.ts:1" }, "opNode", all), false, "only the documented file may probe");
   });
 
   for (const stack of STACKS) {
@@ -340,12 +382,23 @@ describe("entrypoint, user and workdir the plan relies on", () => {
     }
   });
 
+  it("op-node's image has no shell and no ENTRYPOINT (chainguard/static, CMD op-node): the plan runs it in exec form", async () => {
+    assert.equal(PINS.opNode.image_config.entrypoint, null);
+    assert.equal(PINS.opNode.image_config.shell, false);
+    const ops = containers(await stackPlan("multi-sequencer+op-node")).filter((c) => label(c, "kupcake.service") === "op-node");
+    assert.equal(ops.length, 3);
+    for (const c of ops) {
+      assert.equal(c.inputs.entrypoints, undefined);
+      assert.equal((c.inputs.command as string[])[0], "op-node");
+    }
+  });
+
   it("kona-node runs as the image's uid (KONA_UID), so the files it reads are made world-readable", () => {
     assert.equal(PINS.konaNode.image_config.user, `${KONA_UID}:${KONA_UID}`);
   });
 
   it("Go images without ENTRYPOINT, Rust / Prometheus images with one, as recorded", () => {
-    for (const s of ["opDeployer", "opConductor", "opBatcher", "opProposer", "opChallenger"]) assert.equal(PINS[s].image_config.entrypoint, null, s);
+    for (const s of ["opDeployer", "opConductor", "opBatcher", "opProposer", "opChallenger", "opNode"]) assert.equal(PINS[s].image_config.entrypoint, null, s);
     assert.deepEqual(PINS.opReth.image_config.entrypoint, ["/usr/local/bin/op-reth"]);
     assert.deepEqual(PINS.prometheus.image_config.entrypoint, ["/bin/prometheus"]);
     assert.equal(PINS.prometheus.image_config.user, "nobody");

@@ -6,8 +6,9 @@ import { sequencerOpRethP2pKey } from "../components/builders/sequencerP2pKey";
 import { DEFAULT_IMAGES } from "../components/images";
 import type { Plan } from "../plan/run";
 import {
-  RESOURCE_POLICIES, STACK_POLICIES, chainDataOnNamedVolumes, conductorTopology, hostPortsUnique, imagesPinned, longRunningResilience,
-  noHostAccess, noPlaintextSecrets, oddSequencerCount, portsBindAllowed, unpinnedReason, validatorsWithoutSignerKey,
+  KONA_CONDUCTOR_PARTIAL_THROUGH, RESOURCE_POLICIES, STACK_POLICIES, chainDataOnNamedVolumes, conductorTopology, hostPortsUnique, imagesPinned,
+  konaConductorPartial, longRunningResilience, noHostAccess, noPlaintextSecrets, oddSequencerCount, portsBindAllowed, releaseVersion, unpinnedReason,
+  validatorsWithoutSignerKey,
 } from "../policies/rules";
 import { plan } from "./helpers/plan";
 
@@ -126,6 +127,29 @@ describe("each policy: a violating and a complying input", () => {
     const grafana = policyResource(C, { name: "g", envs: ["GF_SECURITY_ADMIN_PASSWORD=admin"] }, "g");
     assert.match((await runStack(noPlaintextSecrets, stackArgs([grafana]))).join("\n"), /default Grafana password/);
   });
+  it("kona-conductor-partial (advisory): kona-node <= v1.6.0 under op-conductor, naming optimism#21906 and the op-node alternative", async () => {
+    assert.equal(konaConductorPartial.enforcementLevel, "advisory");
+    assert.deepEqual(KONA_CONDUCTOR_PARTIAL_THROUGH, [1, 6, 0]);
+    const kona = (name: string, image: string, conductor: boolean, role = "sequencer", deps: PolicyResource[] = []) =>
+      policyResource(C, { name, image, labels: labels(role, "kona-node"), command: ["node", "--mode", role, ...(conductor ? ["--conductor.rpc", "http://c:8547", "--sequencer.stopped"] : [])] }, name, deps);
+    const pinned = "x.io/kona-node:v1.6.0";
+    const v = await runStack(konaConductorPartial, stackArgs([kona("s1", pinned, true), kona("s2", pinned, true)]));
+    assert.equal(v.length, 2, "one line per managed kona-node sequencer");
+    assert.match(v[0], /^s1 runs kona-node v1\.6\.0 under op-conductor: .*ethereum-optimism\/optimism#21906.*#21903.*kupcake:sequencerClient: op-node$/);
+    assert.match(konaConductorPartial.description, /Fix: set kupcake:sequencerClient to op-node/);
+    assert.equal((await runStack(konaConductorPartial, stackArgs([kona("s1", "x.io/kona-node:v1.5.2", true)]))).length, 1, "older releases are partial too");
+    assert.deepEqual(await runStack(konaConductorPartial, stackArgs([kona("s1", "x.io/kona-node:v1.7.0", true)])), [], "a release after the known-partial one is not flagged");
+    assert.deepEqual(await runStack(konaConductorPartial, stackArgs([kona("s1", pinned, false)])), [], "a lone sequencer has no conductor");
+    assert.deepEqual(await runStack(konaConductorPartial, stackArgs([kona("v1", pinned, false, "validator")])), [], "validators are never steered");
+    const opNode = policyResource(C, { name: "o1", image: "x.io/op-node:v1.19.0", labels: labels("sequencer", "op-node"), command: ["op-node", "--conductor.enabled", "--conductor.rpc", "http://c:8547"] }, "o1");
+    assert.deepEqual(await runStack(konaConductorPartial, stackArgs([opNode])), [], "op-node sequencers are the fix");
+    // The real engine hands the container an image id: the version comes from the RemoteImage it depends on.
+    const pulled = policyResource("docker:index/remoteImage:RemoteImage", { name: pinned }, "img");
+    assert.match((await runStack(konaConductorPartial, stackArgs([pulled, kona("s1", "sha256:" + "b".repeat(64), true, "sequencer", [pulled])])))[0], /s1 runs kona-node v1\.6\.0/);
+    assert.match((await runStack(konaConductorPartial, stackArgs([kona("s1", "x.io/kona-node@sha256:" + "c".repeat(64), true)])))[0], /cannot be told from its reference.*#21906/);
+    assert.deepEqual(releaseVersion("x.io/kona-node:v1.6.1-rc.2"), [1, 6, 1]);
+    assert.equal(releaseVersion("x.io/kona-node:latest"), undefined);
+  });
   it("validators-without-signer-key", async () => {
     const seqKona = { ...good, labels: labels("sequencer", "kona-node"), command: ["--p2p.sequencer.key", ROLES.unsafeBlockSigner.privateKey.slice(2)] };
     assert.deepEqual(await runResource(validatorsWithoutSignerKey, resourceArgs(C, seqKona)), []);
@@ -159,15 +183,22 @@ async function runPack(p: Plan, config: Record<string, object> = {}) {
 }
 
 describe("the pack over the real plans", () => {
-  for (const [stack, sets] of [["dev", {}], ["single-sequencer", {}], ["multi-sequencer", {}], ["dev", { challenger: true, challengerPrestatesUrl: "http://prestates:8080/" }]] as const) {
+  for (const [stack, sets] of [["dev", {}], ["single-sequencer", {}], ["multi-sequencer", {}], ["dev", { challenger: true, challengerPrestatesUrl: "http://prestates:8080/" }], ["dev", { sequencerClient: "op-node" }], ["single-sequencer", { sequencerClient: "op-node" }]] as const) {
     it(`${stack} ${JSON.stringify(sets)}: no mandatory violation`, async () => {
       const v = await runPack(await plan(sets, stack));
       assert.deepEqual(v.filter((x) => x.level === "mandatory"), []);
     });
   }
-  it("the default stack (2 sequencers) gets the advisory about quorum", async () => {
+  it("the default stack (2 kona-node sequencers under conductors) gets the advisories about quorum and kona-node's partial conductor support", async () => {
     const v = await runPack(await plan());
-    assert.deepEqual(v.map((x) => `${x.level} ${x.policy}`), ["advisory odd-sequencer-count"]);
+    assert.deepEqual(v.map((x) => `${x.level} ${x.policy}`), ["advisory odd-sequencer-count", "advisory kona-conductor-partial", "advisory kona-conductor-partial"]);
+    assert.match(v[1].message, /kup-dev-kona-node-sequencer-1 runs kona-node v1\.6\.0 under op-conductor/);
+  });
+  it("sequencerClient op-node: no kona-conductor-partial advisory and no mandatory violation; a single kona-node sequencer gets none", async () => {
+    const op = await runPack(await plan({ sequencerClient: "op-node", sequencerCount: 3 }));
+    assert.deepEqual(op.map((x) => `${x.level} ${x.policy}`), []);
+    const lone = await runPack(await plan({}, "single-sequencer"));
+    assert.deepEqual(lone.filter((x) => x.policy === "kona-conductor-partial"), []);
   });
   it("a deliberately bad config is caught: image tag latest, bind 0.0.0.0", async () => {
     // The config contract itself rejects both (test/configContract.test.ts); the pack is the second

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { DevnetConfig } from "../config/schema";
-import { NodeRole, namesFor } from "../naming";
+import { NodeRole, consensusClientOf, namesFor } from "../naming";
 import { CONTAINER_PORTS } from "../ports";
 
 /** One container Prometheus scrapes. */
@@ -63,7 +63,7 @@ export function scrapeTargets(cfg: DevnetConfig): ScrapeTarget[] {
   const nodes = (role: NodeRole, count: number) => {
     for (let i = 1; i <= count; i++) {
       out.push({ container: n.opReth(role, i), port: p.opRethMetrics, service: "op-reth", role, index: i });
-      out.push({ container: n.konaNode(role, i), port: p.konaMetrics, service: "kona-node", role, index: i });
+      out.push({ container: n.consensusNode(role, i, cfg.sequencerClient), port: p.konaMetrics, service: consensusClientOf(role, cfg.sequencerClient), role, index: i });
     }
   };
   nodes("sequencer", cfg.sequencerCount);

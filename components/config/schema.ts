@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_IMAGES, IMAGE_KEYS, ServiceImage, parseImageRef } from "../images";
+import { SEQUENCER_CLIENTS, SequencerClient } from "../naming";
 import { MOVING_TAGS, PUBLIC_CHAIN_IDS, unpinnedReason } from "./guards";
 import {
   CHAIN_PARAM_DEFAULTS,
@@ -91,6 +92,12 @@ export const CONFIG_KEYS = {
   sequencerCount: {
     rule: `sequencers, 1..${MAX_SEQUENCERS} and at most l2Nodes; default min(2, l2Nodes) (validators = l2Nodes - sequencerCount)`,
     fix: `use a whole number between 1 and min(l2Nodes, ${MAX_SEQUENCERS})`,
+  },
+  sequencerClient: {
+    rule:
+      `consensus client of every sequencer: ${SEQUENCER_CLIENTS.join(" | ")}; default kona-node (validators always run kona-node). ` +
+      "op-node is the client upstream tests op-conductor with; kona-node's conductor support is partial up to v1.6.0 (ethereum-optimism/optimism#21906)",
+    fix: `use one of ${SEQUENCER_CLIENTS.join(", ")}`,
   },
   images: {
     rule: `object with optional image references for ${IMAGE_KEYS.join(", ")}, each pinned to a release tag or a digest (never untagged or ${MOVING_TAGS.map((t) => `\`${t}\``).join("/")})`,
@@ -234,6 +241,7 @@ export const ConfigInputSchema = z
     l2BlockTime: z.int().min(1).max(30),
     l2Nodes: z.int().min(1).max(MAX_L2_NODES),
     sequencerCount: z.int().min(1).max(MAX_SEQUENCERS),
+    sequencerClient: z.enum(SEQUENCER_CLIENTS),
     images: z.strictObject(Object.fromEntries(IMAGE_KEYS.map((k) => [k, imageRef.optional()])) as Record<ServiceImage, z.ZodOptional<typeof imageRef>>),
     bindAddress: ipv4,
     exposePorts: z.boolean(),
@@ -279,6 +287,8 @@ export interface DevnetConfig {
   sequencerCount: number;
   /** Derived: `l2Nodes - sequencerCount`. */
   validatorCount: number;
+  /** Consensus client of the sequencers (validators always run kona-node). */
+  sequencerClient: SequencerClient;
   images: Record<ServiceImage, string>;
   bindAddress: string;
   /** Whether a non-loopback `bindAddress` was explicitly allowed. */
@@ -376,6 +386,7 @@ export function resolveConfig(stack: string, input: ConfigInput): DevnetConfig {
     l2Nodes,
     sequencerCount,
     validatorCount: l2Nodes - sequencerCount,
+    sequencerClient: input.sequencerClient ?? "kona-node",
     images: { ...DEFAULT_IMAGES, ...stripUndefined(input.images ?? {}) },
     bindAddress: input.bindAddress ?? "127.0.0.1",
     exposePorts: input.exposePorts ?? false,

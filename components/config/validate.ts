@@ -175,6 +175,13 @@ function crossFieldProblems(cfg: DevnetConfig, raw: Record<string, unknown>): st
         `Fix: set kupcake:bindAddress to the address to publish on (e.g. 0.0.0.0), or remove kupcake:exposePorts.`,
     );
   }
+  const opNodeImage = (raw.images as Record<string, unknown> | undefined)?.opNode;
+  if (opNodeImage !== undefined && cfg.sequencerClient !== "op-node") {
+    problems.push(
+      `kupcake:images.opNode = ${show(opNodeImage)}: has no effect while kupcake:sequencerClient is ${cfg.sequencerClient} (op-node runs only as the sequencers' consensus client). ` +
+        `Fix: set kupcake:sequencerClient to op-node, or remove kupcake:images.opNode.`,
+    );
+  }
   problems.push(...chainParamProblems(chainSettings(cfg), cfg.l2BlockTime, (raw.hardforks ?? {}) as Record<string, unknown>));
   if (problems.length > 0) return problems; // port layout depends on the counts being sane
   return portProblems(cfg, raw);
@@ -203,7 +210,7 @@ export function parseConfigValue(value: string): unknown {
 }
 
 /** Keys whose values are strings even when they look like JSON (a network named "123"). */
-const STRING_KEYS = new Set<string>(["network", "bindAddress", "challengerPrestatesUrl", "dataAvailability"]);
+const STRING_KEYS = new Set<string>(["network", "bindAddress", "challengerPrestatesUrl", "dataAvailability", "sequencerClient"]);
 
 /**
  * Whether config namespace `ns` looks like a misspelling of `project` (`kupcak`, `Kupcake`,
