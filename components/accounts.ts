@@ -98,9 +98,12 @@ export const ROLE_USES: Record<RoleName, { use: string; sends: string }> = {
 /** The account `npm run fund` sends from: the last dev account, funded on both layers, no role. */
 export const FAUCET: DevAccount = DEV_ACCOUNTS[DEV_ACCOUNT_COUNT - 1];
 
+/** The account the failover drill's probe transactions come from (ops/drill.ts): the one before the faucet. */
+export const DRILL_PROBE: DevAccount = DEV_ACCOUNTS[DEV_ACCOUNT_COUNT - 2];
+
 const roleIndexes = new Set<number>(Object.values(ROLES).map((a) => a.index));
-/** Funded dev accounts no devnet service uses and `npm run fund` leaves alone: yours (indices 11..28). */
-export const FREE_ACCOUNTS: readonly DevAccount[] = DEV_ACCOUNTS.filter((a) => !roleIndexes.has(a.index) && a.index !== FAUCET.index);
+/** Funded dev accounts no devnet service, drill or `npm run fund` uses: yours (indices 11..27). */
+export const FREE_ACCOUNTS: readonly DevAccount[] = DEV_ACCOUNTS.filter((a) => !roleIndexes.has(a.index) && a.index !== FAUCET.index && a.index !== DRILL_PROBE.index);
 
 /** Every role private key (bare lower-case hex), so checks can tell public dev keys from real secrets. */
 export const PUBLIC_DEV_KEYS: readonly string[] = Object.values(ROLES).map((a) => a.privateKey.replace(/^0x/, "").toLowerCase());
@@ -114,6 +117,8 @@ export interface AccountsOutput {
   free: DevAccount[];
   /** The account `npm run fund` sends from (funded, no role); avoid sending from it yourself. */
   faucet: DevAccount;
+  /** The account the failover drill sends its probe transactions from; avoid it during a drill. */
+  drillProbe: DevAccount;
   /** Keys the devnet's services and contracts use: sending from them fights their nonces. */
   roles: Record<RoleName, DevAccount & { use: string; sends: string }>;
 }
@@ -128,6 +133,7 @@ export function accountsOutput(): AccountsOutput {
     genesisBalanceEth: DEV_ACCOUNT_GENESIS_ETH,
     free: FREE_ACCOUNTS.map((a) => ({ ...a })),
     faucet: { ...FAUCET },
+    drillProbe: { ...DRILL_PROBE },
     roles,
   };
 }
@@ -138,6 +144,7 @@ export function accountsTableMarkdown(): string {
   const byIndex = new Map<number, string[]>();
   for (const [name, r] of Object.entries(o.roles)) byIndex.set(r.index, [`role \`${name}\`: ${r.use}`, r.sends]);
   byIndex.set(o.faucet.index, ["faucet: `npm run fund` sends from it", "when you run `npm run fund`"]);
+  byIndex.set(o.drillProbe.index, ["drill probe: `npm run drill:failover` sends its probe transactions from it", "during a failover drill"]);
   for (const a of o.free) byIndex.set(a.index, ["**free**: yours", "no"]);
   return [
     `Every account below holds ${o.genesisBalanceEth} ETH at genesis on L1 and on L2 (\`pulumi stack output accounts\`).`,

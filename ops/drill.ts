@@ -1,5 +1,5 @@
 import { privateKeyToAccount } from "viem/accounts";
-import { DevAccount, FREE_ACCOUNTS, ROLES } from "../components/accounts";
+import { DRILL_PROBE, DevAccount, ROLES } from "../components/accounts";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { NodeEndpoint } from "./endpoints";
 
@@ -17,7 +17,7 @@ import { NodeEndpoint } from "./endpoints";
  * The drill's probe sender: the last free dev account (never a role key: the batcher, proposer,
  * challenger and admin keys' nonces belong to their services; `npm run fund` defaults to the faucet).
  */
-export const DRILL_TX_ACCOUNT: DevAccount = FREE_ACCOUNTS[FREE_ACCOUNTS.length - 1];
+export const DRILL_TX_ACCOUNT: DevAccount = DRILL_PROBE;
 
 /** Where the drill sends its probe transactions. */
 export interface TxProbe {

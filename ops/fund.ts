@@ -6,7 +6,7 @@
  */
 import { formatEther, getAddress, isAddress, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DEV_ACCOUNTS, DevAccount, FAUCET, FREE_ACCOUNTS, ROLES, RoleName } from "../components/accounts";
+import { DEV_ACCOUNTS, DRILL_PROBE, DevAccount, FAUCET, FREE_ACCOUNTS, ROLES, RoleName } from "../components/accounts";
 import { hexToNumber, rpcCall, sleep } from "../components/dynamic/rpc";
 import { DevnetEndpoints, NodeEndpoint } from "./endpoints";
 
@@ -28,7 +28,7 @@ export const FUND_USAGE =
   "  --l1 / --l2      the layer (default --l2: the active sequencer's op-reth RPC)\n" +
   "  --stack NAME     the stack whose published RPC ports to use (default dev)\n" +
   "  --rpc URL        send to this JSON-RPC URL instead of the stack's (any chain)\n" +
-  `  --from INDEX     send from another free dev account (${FREE_ACCOUNTS[0].index}..${FREE_ACCOUNTS[FREE_ACCOUNTS.length - 1].index} or ${FAUCET.index}); role keys are refused\n` +
+  `  --from INDEX     send from another free dev account (${FREE_ACCOUNTS[0].index}..${DRILL_PROBE.index} or ${FAUCET.index}); role keys are refused\n` +
   "  --timeout SEC    how long to wait for the receipt (default 60)";
 
 /** The parsed command line of `npm run fund`. */
@@ -88,11 +88,11 @@ export function parseEthAmount(text: string): bigint {
 /** Resolves `--from INDEX` to a free dev account; role keys are refused (their services' nonces). */
 export function fundingAccount(text: string): DevAccount {
   const index = /^\d+$/.test(text) ? Number(text) : NaN;
-  const allowed = [...FREE_ACCOUNTS, FAUCET];
+  const allowed = [...FREE_ACCOUNTS, DRILL_PROBE, FAUCET];
   const found = allowed.find((a) => a.index === index);
   if (found) return found;
   const role = (Object.keys(ROLES) as RoleName[]).find((r) => ROLES[r].index === index);
-  const range = `${FREE_ACCOUNTS[0].index}..${FREE_ACCOUNTS[FREE_ACCOUNTS.length - 1].index} or ${FAUCET.index}`;
+  const range = `${FREE_ACCOUNTS[0].index}..${DRILL_PROBE.index} or ${FAUCET.index}`;
   if (role) throw new UsageError(`--from ${text} is the ${role} role's key: sending from it would fight the devnet's own nonces. Fix: use a free dev account (${range}).`);
   throw new UsageError(`--from ${JSON.stringify(text)} is not a funded dev account index (0..${DEV_ACCOUNTS.length - 1}). Fix: use a free one (${range}).`);
 }

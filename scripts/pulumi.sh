@@ -24,7 +24,7 @@ usage: npm run up|preview|destroy|refresh [-- [--stack NAME | -s NAME] [pulumi f
   destroy   remove the stack's containers, volumes and network; the stack must exist
   refresh   read the containers' real state into the stack; the stack must exist
   Flags other than --stack/-s go to pulumi as they are, e.g. npm run up -- --stack multi-sequencer --yes.
-  Write the -- : without it npm takes -s as its own --silent and the stack name reaches pulumi.
+  Write the -- : without it npm takes -s as its own --silent and the wrapper refuses the stray name.
   Environment: PULUMI_BACKEND_URL (default file://./.pulumi), PULUMI_CONFIG_PASSPHRASE (default
   empty), KUPCAKE_STACK (default stack), KUPCAKE_POLICIES=off, KUPCAKE_PREFLIGHT=off.
 EOF

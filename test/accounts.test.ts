@@ -10,6 +10,7 @@ import {
   DEV_ACCOUNT_GENESIS_ETH,
   DEV_MNEMONIC,
   FAUCET,
+  DRILL_PROBE,
   FREE_ACCOUNTS,
   ROLES,
   accountsOutput,
@@ -31,14 +32,15 @@ describe("dev accounts", () => {
     });
   });
 
-  it("split into roles (0..10), free accounts (11..28) and the faucet (29), with nothing shared", () => {
+  it("split into roles (0..10), free accounts (11..27), the drill probe (28) and the faucet (29), with nothing shared", () => {
     const o = accountsOutput();
     const roleIdx = Object.values(o.roles).map((r) => r.index).sort((a, b) => a - b);
     assert.deepEqual(roleIdx, Array.from({ length: 11 }, (_, i) => i));
-    assert.deepEqual(o.free.map((a) => a.index), Array.from({ length: 18 }, (_, i) => 11 + i));
+    assert.deepEqual(o.free.map((a) => a.index), Array.from({ length: 17 }, (_, i) => 11 + i));
+    assert.equal(o.drillProbe.index, 28);
     assert.equal(o.faucet.index, 29);
     assert.deepEqual(o.faucet, FAUCET);
-    assert.equal(new Set([...roleIdx, ...o.free.map((a) => a.index), o.faucet.index]).size, DEV_ACCOUNT_COUNT, "every dev account exactly once");
+    assert.equal(new Set([...roleIdx, ...o.free.map((a) => a.index), o.drillProbe.index, o.faucet.index]).size, DEV_ACCOUNT_COUNT, "every dev account exactly once");
     for (const [name, r] of Object.entries(o.roles)) {
       assert.equal(r.address, ROLES[name as keyof typeof ROLES].address);
       assert.ok(r.use.length > 5 && r.sends.length >= 2, `${name} says what it is for and whether it sends`);
@@ -54,13 +56,13 @@ describe("dev accounts", () => {
     assert.ok(named.length >= 10);
     const roleAddrs = Object.values(ROLES).map((a) => a.address.toLowerCase());
     for (const a of named) assert.ok(roleAddrs.includes(a), `${a} in the intent is a role account`);
-    for (const a of [...FREE_ACCOUNTS, FAUCET]) assert.ok(!intent.includes(a.address.toLowerCase()), `free account ${a.index} is not in the intent`);
+    for (const a of [...FREE_ACCOUNTS, DRILL_PROBE, FAUCET]) assert.ok(!intent.includes(a.address.toLowerCase()), `free account ${a.index} is not in the intent`);
   });
 
   it("no container of the plan (every switch on) carries a free or faucet address or key; the plan exports `accounts`", async () => {
     const p = await plan({ challenger: true, challengerPrestatesUrl: "http://p/", sequencerCount: 3, l2Nodes: 4 });
     const text = JSON.stringify(containers(p).map((c) => c.inputs)).toLowerCase();
-    for (const a of [...FREE_ACCOUNTS, FAUCET]) {
+    for (const a of [...FREE_ACCOUNTS, DRILL_PROBE, FAUCET]) {
       assert.ok(!text.includes(a.address.slice(2).toLowerCase()), `account ${a.index}'s address is used by no service`);
       assert.ok(!text.includes(a.privateKey.slice(2)), `account ${a.index}'s key is used by no service`);
     }
