@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { DEV_ACCOUNT_COUNT, ROLES } from "../../components/accounts";
@@ -147,7 +147,12 @@ export function anvilSuite(where: string, create: L1Factory): void {
       it("falls back to the previous good dump when the newest is damaged, and says so; refuses to start a new chain over damaged files", async () => {
         await l1.kill();
         const previous = l1.dumpedHead(PREVIOUS);
-        truncateSync(l1.file(STATE), Math.floor(readFileSync(l1.file(STATE)).length / 2)); // a torn write
+        // The newest dump damaged (its first half only), written as a new file: truncating in place
+        // would also damage `.prev` when the kill landed between the start script's `ln` and `mv`,
+        // the moment both names are one file (the script itself never writes a state file in place).
+        const whole = readFileSync(l1.file(STATE));
+        writeFileSync(l1.file(`${STATE}.damaged`), whole.subarray(0, Math.floor(whole.length / 2)));
+        renameSync(l1.file(`${STATE}.damaged`), l1.file(STATE));
         await l1.start(60_000);
         assert.match((await l1.log()), /state .*l1-state\.json\.gz is damaged \(gzip CRC\/length check failed\); skipping it/);
         assert.match((await l1.log()), /FELL BACK to state .*l1-state\.json\.gz\.prev/);
