@@ -1,6 +1,25 @@
 import { DEFAULT_CHAIN_SETTINGS, ForkActivation, HARDFORKS, Hardfork, STANDARD_WITHDRAWAL_TIMING } from "./config/chain";
 import type { DevnetConfig } from "./config/schema";
 
+/** The chain parameters of the config that go to the intent unchanged (units as in DevnetConfig). */
+type ChainParameters = Pick<
+  DevnetConfig,
+  | "l1ChainId"
+  | "l2ChainId"
+  | "blockTime"
+  | "l2BlockTime"
+  | "l2GasLimit"
+  | "eip1559DenominatorCanyon"
+  | "eip1559Elasticity"
+  | "sequencerWindowSize"
+  | "channelTimeout"
+  | "proofMaturityDelaySeconds"
+  | "disputeGameFinalityDelaySeconds"
+  | "faultGameClockExtension"
+  | "faultGameMaxClockDuration"
+  | "preimageOracleChallengePeriod"
+>;
+
 /**
  * The settings that define a devnet's chains. The L1 genesis (chain id, block time) and everything
  * op-deployer writes (contracts, L2 genesis, rollup config: both chain ids, both block times, the
@@ -9,13 +28,7 @@ import type { DevnetConfig } from "./config/schema";
  * those. Changing one on a live devnet cannot be applied piecemeal: the provider would replace
  * only the containers whose own inputs mention the value and leave the rest on the old chain.
  */
-export interface ChainIdentity {
-  l1ChainId: number;
-  l2ChainId: number;
-  /** L1 block time, seconds. */
-  blockTime: number;
-  /** L2 block time, seconds. */
-  l2BlockTime: number;
+export interface ChainIdentity extends ChainParameters {
   /** The op-deployer image reference that deploys the contracts and writes the genesis. */
   opDeployerImage: string;
   /** Each hardfork's activation (`kupcake:hardforks.<fork>`): seconds after L2 genesis, or "off". */
@@ -26,26 +39,6 @@ export interface ChainIdentity {
   hardforkIsthmus: ForkActivation;
   hardforkJovian: ForkActivation;
   hardforkKarst: ForkActivation;
-  /** L2 block gas limit, gas (genesis and SystemConfig). */
-  l2GasLimit: number;
-  /** EIP-1559 denominator from Canyon on (genesis chain config, rollup config). */
-  eip1559DenominatorCanyon: number;
-  /** EIP-1559 elasticity multiplier (genesis chain config, rollup config). */
-  eip1559Elasticity: number;
-  /** Sequencing window, L1 blocks (rollup config). */
-  sequencerWindowSize: number;
-  /** Channel timeout before Granite, L1 blocks (rollup config). */
-  channelTimeout: number;
-  /** Seconds from proof to finalization of a withdrawal (OptimismPortal2 implementation, immutable). */
-  proofMaturityDelaySeconds: number;
-  /** Seconds from a game's resolution to its finality (AnchorStateRegistry implementation, immutable). */
-  disputeGameFinalityDelaySeconds: number;
-  /** Dispute game clock extension, seconds (game implementations, immutable). */
-  faultGameClockExtension: number;
-  /** Dispute game max clock duration, seconds (game implementations, immutable). */
-  faultGameMaxClockDuration: number;
-  /** PreimageOracle challenge period, seconds (immutable). */
-  preimageOracleChallengePeriod: number;
 }
 
 type ForkField = `hardfork${Capitalize<Hardfork>}`;
