@@ -79,6 +79,8 @@ export interface RoundReport {
   txAfter?: TxProbeReport;
   passed: boolean;
   failure?: string;
+  /** Set when the first elected leader lagged the Raft head and handed leadership on (to `newLeader`). */
+  handedOnFrom?: number;
   /** Set when the failure is the known "new leader lags the Raft head" wedge. */
   wedged?: boolean;
 }
@@ -217,53 +219,65 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
     log(`${at()} ${name(next)} won the election after ${(report.electionMs / 1000).toFixed(1)}s`);
 
     const electedAt = Date.now();
+    // The first elected leader may lag the Raft head by 2+ blocks (op-conductor v0.9.4 wedge,
+    // optimism#22094): it then turns unhealthy and hands leadership on round-robin
+    // (--raft.round-robin-leader-transfer), so watch whichever survivor leads, not only `next`.
+    let taker = next;
     let lastHead = await blockNumber(next).catch(() => -1);
     const firstNew = await until(
       async () => {
-        lastHead = await blockNumber(next);
-        if (lastHead > seenHead) return lastHead;
+        const [l] = await leaders(others);
+        if (l) taker = l;
+        lastHead = await blockNumber(taker);
+        if (lastHead > seenHead && (await isActive(taker))) return lastHead;
         if (Date.now() - electedAt > o.wedgeMs) {
-          const active = await isActive(next).catch(() => false);
+          const active = await isActive(taker).catch(() => false);
           throw new DrillFailure(
-            `${name(next)} is leader but ${active ? "produces no block" : "never started sequencing"}: its head ${lastHead} lags the head the network saw (${seenHead}) ` +
-              `for ${(o.wedgeMs / 1000).toFixed(0)}s. This is the known wedge where a new leader lags the Raft head and never resumes ` +
-              `(ethereum-optimism/optimism#22094, #22143). Recover: restart ${next.konaNode}, or transfer leadership with conductor_transferLeader.`,
+            `${name(taker)} is leader but ${active ? "produces no block" : "never started sequencing"}: its head ${lastHead} lags the head the network saw (${seenHead}) ` +
+              `for ${(o.wedgeMs / 1000).toFixed(0)}s after ${name(next)} was elected. This is the known wedge where no live sequencer is within one block of the Raft head ` +
+              `(ethereum-optimism/optimism#22094, #22143), so no leader can start. Recover: start ${old.konaNode} and ${old.opReth} (they hold the Raft head; ` +
+              `round-robin leader transfer reaches them), or restart ${taker.konaNode}.`,
             true,
           );
         }
         return undefined;
       },
       { ...o, stepTimeoutMs: Math.max(o.stepTimeoutMs, o.wedgeMs + o.pollMs) },
-      () => `${name(next)} produced no block past ${seenHead} (head ${lastHead})`,
+      () => `${name(taker)} produced no block past ${seenHead} (head ${lastHead})`,
     );
     report.firstBlockMs = Date.now() - stoppedAt;
-    log(`${at()} ${name(next)} produced block ${firstNew}, ${(report.firstBlockMs / 1000).toFixed(1)}s after the stop`);
+    if (taker !== next) {
+      report.handedOnFrom = next.index;
+      log(`${at()} ${name(next)} lagged the Raft head and handed leadership on to ${name(taker)} (op-conductor v0.9.4 wedge, recovered by round-robin transfer)`);
+    }
+    report.newLeader = taker.index;
+    log(`${at()} ${name(taker)} produced block ${firstNew}, ${(report.firstBlockMs / 1000).toFixed(1)}s after the stop`);
 
     let gap = 0;
-    for (const [n, hash] of seenHashes) if ((await blockHash(next, n)) !== hash) gap++;
+    for (const [n, hash] of seenHashes) if ((await blockHash(taker, n)) !== hash) gap++;
     report.gapBlocks = gap;
     log(`${at()} unsafe-head gap: ${gap} of the last ${seenHashes.size} seen blocks lost or reorged`);
 
     if (o.tx && report.txDuring) {
       const afterSentAt = Date.now();
-      report.txAfter = { hash: await sendProbeTx(o.tx, `after ${name(next)} took over`) };
+      report.txAfter = { hash: await sendProbeTx(o.tx, `after ${name(taker)} took over`) };
       log(`${at()} sent transaction ${report.txAfter.hash} to ${o.tx.label} after the failover`);
       const bound = o.tx.inclusionTimeoutMs ?? o.stepTimeoutMs;
       const included = async (p: TxProbeReport, sentAt: number, when: string) => {
         const r = await until(
-          () => rpcCall<{ blockNumber: string } | null>(next.rpc, "eth_getTransactionReceipt", [p.hash]).then((x) => x ?? undefined),
+          () => rpcCall<{ blockNumber: string } | null>(taker.rpc, "eth_getTransactionReceipt", [p.hash]).then((x) => x ?? undefined),
           { ...o, stepTimeoutMs: Math.max(0, sentAt + bound - Date.now()) },
           () =>
-            `the transaction sent to ${o.tx!.label} ${when} (${p.hash}) is not in ${name(next)}'s chain within ${(bound / 1000).toFixed(1)}s of sending ` +
-            `(its head ${lastHead}); it did not reach the active sequencer. Check that ${o.tx!.label}'s op-reth peers with ${next.opReth} ` +
-            `(txpool_status on both; docker logs ${next.opReth}).`,
+            `the transaction sent to ${o.tx!.label} ${when} (${p.hash}) is not in ${name(taker)}'s chain within ${(bound / 1000).toFixed(1)}s of sending ` +
+            `(its head ${lastHead}); it did not reach the active sequencer. Check that ${o.tx!.label}'s op-reth peers with ${taker.opReth} ` +
+            `(txpool_status on both; docker logs ${taker.opReth}).`,
         );
         p.includedMs = Date.now() - sentAt;
         p.block = hexToNumber(r.blockNumber);
       };
       await Promise.all([included(report.txDuring, duringSentAt, "during the failover"), included(report.txAfter, afterSentAt, "after the failover")]);
       log(
-        `${at()} both transactions are in ${name(next)}'s chain: during-failover one in block ${report.txDuring.block} after ${(report.txDuring.includedMs! / 1000).toFixed(1)}s, ` +
+        `${at()} both transactions are in ${name(taker)}'s chain: during-failover one in block ${report.txDuring.block} after ${(report.txDuring.includedMs! / 1000).toFixed(1)}s, ` +
           `after-failover one in block ${report.txAfter.block} after ${(report.txAfter.includedMs! / 1000).toFixed(1)}s`,
       );
     }
@@ -275,7 +289,7 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
     let target = 0;
     await until(
       async () => {
-        target = await blockNumber(next);
+        target = await blockNumber(taker);
         oldHead = await blockNumber(old);
         const follower = !(await isLeader(old)) && !(await isActive(old));
         return follower && oldHead >= target - 1 && oldHead > firstNew ? true : undefined;
@@ -313,7 +327,7 @@ export function drillTable(reports: RoundReport[]): string {
   for (const r of reports) {
     rows.push([
       String(r.round),
-      r.oldLeader ? `${r.oldLeader} -> ${r.newLeader ?? "?"}` : "-",
+      r.oldLeader ? `${r.oldLeader} -> ${r.handedOnFrom ? `${r.handedOnFrom} (lagging) -> ` : ""}${r.newLeader ?? "?"}` : "-",
       secs(r.electionMs),
       secs(r.firstBlockMs),
       r.gapBlocks === undefined ? "-" : String(r.gapBlocks),

@@ -272,6 +272,12 @@ describe("op-conductor", () => {
     assert.ok(!c.includes("--paused"), "a restarted conductor must run its control loop without a resume call");
     assert.ok(opConductorCommand({ ...args, bootstrap: true }).includes("--raft.bootstrap"));
   });
+  it("hands leadership on round-robin, so a leader that lags the Raft head reaches the voter that holds it", () => {
+    const c = opConductorCommand(args);
+    const i = c.indexOf("--raft.round-robin-leader-transfer");
+    assert.ok(i > 0, "every conductor sets --raft.round-robin-leader-transfer");
+    assert.ok(c[i + 1].startsWith("--"), "a boolean flag: the next argument is another flag, not its value");
+  });
   it("derives health-check timing from the L2 block time", () => {
     assert.deepEqual(conductorHealthTiming(2), { interval: 2, unsafeInterval: 5 });
     assert.deepEqual(conductorHealthTiming(1), { interval: 1, unsafeInterval: 3 });

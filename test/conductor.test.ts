@@ -34,10 +34,11 @@ describe("conductor cluster formation against the JSON-RPC double", () => {
 
   it("forms in the upstream order: leader check, start sequencer, resume 1, then add each voter on the leader and resume it", () => {
     const relevant = d.calls
-      .filter((c) => /admin_startSequencer|conductor_resume|conductor_addServerAsVoter/.test(c.method))
+      .filter((c) => /admin_startSequencer|conductor_resume|conductor_addServerAsVoter/.test(c.method) || (c.method === "conductor_sequencerHealthy" && c.path === "/conductor/1"))
       .map((c) => `${c.path} ${c.method}${c.method === "conductor_addServerAsVoter" ? ` ${c.params[0]}` : ""}`);
     assert.deepEqual(relevant, [
       "/kona/1 admin_startSequencer",
+      "/conductor/1 conductor_sequencerHealthy",
       "/conductor/1 conductor_resume",
       "/conductor/1 conductor_addServerAsVoter sequencer-2",
       "/conductor/2 conductor_resume",
@@ -159,6 +160,21 @@ describe("formation errors say which conductor, which call, and what it answered
         assert.match(e.message, /conductor_addServerAsVoter on .*\/conductor\/1 failed: error -32000: dial tcp kup-op-conductor-2:50050/);
         return true;
       });
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("resumes conductor 1 only once it calls its sequencer healthy, and says so when it never does", async () => {
+    const d = await new DevnetDouble({ sequencers: 2, conductors: true }).start();
+    try {
+      d.unhealthy.add(1);
+      const r = refs(d);
+      await assert.rejects(
+        bootstrapCluster({ conductor: r[0], konaRpcUrl: d.konaUrl(1), timeoutMs: 300, pollMs: 20 }),
+        /waiting for sequencer-1's conductor to call its sequencer healthy \(conductor_sequencerHealthy\) after the first block: conductor_sequencerHealthy = false/,
+      );
+      assert.equal(d.calls.filter((c) => c.method === "conductor_resume").length, 0, "a conductor that calls its sequencer unhealthy is not resumed");
     } finally {
       await d.stop();
     }

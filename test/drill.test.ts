@@ -85,6 +85,23 @@ describe("failover drill against scripted timelines", () => {
     }
   });
 
+  it("lagging new leader that hands leadership on (round-robin): the round passes and names both", async () => {
+    const { d, seqs, control } = await cluster({ electionTicks: 2, wedgeNewLeader: "hand-on" });
+    try {
+      const lines: string[] = [];
+      const r = await failoverRound(1, seqs, control, { ...OPTS, log: (l) => lines.push(l) });
+      assert.equal(r.passed, true, r.failure);
+      assert.equal(r.oldLeader, 1);
+      assert.equal(r.handedOnFrom, 2);
+      assert.equal(r.newLeader, 3);
+      assert.equal(r.gapBlocks, 0);
+      assert.match(lines.join("\n"), /sequencer-2 lagged the Raft head and handed leadership on to sequencer-3/);
+      assert.match(drillTable([r]), /1 -> 2 \(lagging\) -> 3/);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("old leader never rejoining: fails with what it saw", async () => {
     const { d, seqs, control } = await cluster({ electionTicks: 1, rejoin: false });
     try {

@@ -47,6 +47,12 @@ export function opConductorCommand(a: OpConductorArgs): string[] {
     "--raft.server.id", a.serverId,
     "--raft.storage.dir", RAFT_DIR,
     ...(a.bootstrap ? ["--raft.bootstrap"] : []),
+    // A leader that cannot start (2+ blocks behind the Raft head: the v0.9.4 wedge, optimism#22094)
+    // turns unhealthy within the unsafe interval and hands leadership on. Raft's default transfer
+    // picks the first voter in configuration order among those with the highest next index, so two
+    // lagging voters can pass leadership back and forth forever; round-robin visits every voter
+    // (`transferLeaderRoundRobin`, op-conductor/conductor/service.go at op-conductor/v0.9.4).
+    "--raft.round-robin-leader-transfer",
     "--node.rpc", a.nodeRpc,
     "--execution.rpc", a.executionRpc,
     "--rollup.config", `${ARTIFACTS_MOUNT}/${ARTIFACT_FILES.rollup}`,

@@ -84,8 +84,9 @@ export interface BootstrapResult {
 
 /**
  * Brings the bootstrapped one-member cluster to life: waits for conductor 1 to lead, starts its
- * sequencer if nothing sequences yet, waits for a block (so the unsafe head is in Raft), and
- * resumes conductor 1. Idempotent: on an existing cluster it only resumes.
+ * sequencer if nothing sequences yet, waits for a block (so the unsafe head is in Raft) and for
+ * conductor 1 to call its sequencer healthy, and resumes conductor 1. Idempotent: on an existing
+ * cluster it only resumes. Throws when a wait exceeds `timeoutMs`, naming what it last saw.
  */
 export async function bootstrapCluster(i: BootstrapInputs): Promise<BootstrapResult> {
   const w = { timeoutMs: i.timeoutMs, pollMs: i.pollMs };
@@ -114,6 +115,19 @@ export async function bootstrapCluster(i: BootstrapInputs): Promise<BootstrapRes
           const now = (await rpcCall<SyncStatus>(i.konaRpcUrl, "optimism_syncStatus")).unsafe_l2.number;
           if (now > before) return now;
           throw new Error(`unsafe head still at ${now}`);
+        },
+        w,
+      );
+      // Resume only once the conductor's own health check has seen that block. A resumed sole
+      // voter that finds its sequencer unhealthy stops it and "transfers" leadership to nobody:
+      // with --raft.round-robin-leader-transfer v0.9.4 then marks itself follower while staying
+      // Raft leader (transferLeaderRoundRobin returns nil for one voter; conductor/service.go at
+      // op-conductor/v0.9.4), and no later failover happens. Seen on the real conductor in the e2e.
+      await waitFor(
+        `${c.serverId}'s conductor to call its sequencer healthy (conductor_sequencerHealthy) after the first block`,
+        async () => {
+          if (await rpcCall<boolean>(c.rpcUrl, "conductor_sequencerHealthy")) return true;
+          throw new Error("conductor_sequencerHealthy = false (unsafe head older than the health check's unsafe interval, or fewer P2P peers than its minimum)");
         },
         w,
       );

@@ -64,10 +64,12 @@ export interface DoubleOptions {
   /** Conductors that start with a Raft port that does not answer yet (addServerAsVoter fails). */
   lateRaftPorts?: number[];
   /**
-   * The known upstream wedge (optimism#22094/#22143): a newly elected leader lags the Raft head by
-   * a block and never starts sequencing.
+   * The known upstream wedge (optimism#22094/#22143): a newly elected leader lags the Raft head and
+   * never starts sequencing. `"hand-on"`: after `electionTicks` ticks it hands leadership to the
+   * next voter by index (what `--raft.round-robin-leader-transfer` does once the lagging leader
+   * turns unhealthy), which is not wedged; the lagging node then follows again.
    */
-  wedgeNewLeader?: boolean;
+  wedgeNewLeader?: boolean | "hand-on";
   /** Whether a restarted node comes back and follows (false: it never rejoins). */
   rejoin?: boolean;
   /** Validators (op-reth endpoints `/validator/<k>`); default 0. */
@@ -111,6 +113,8 @@ export class DevnetDouble {
   private server?: Server;
   private timer?: NodeJS.Timeout;
   private electionCountdown = -1;
+  /** Ticks until a wedged leader hands leadership on (wedgeNewLeader "hand-on"). */
+  private handOnCountdown = -1;
   private lateRaft: Set<number>;
   base = "";
 
@@ -199,8 +203,11 @@ export class DevnetDouble {
     return Math.max(0, ...this.seqs.filter((s) => s.up).map((s) => s.unsafe));
   }
 
+  /** Sequencer indexes whose conductor reports them unhealthy although they run (scripted). */
+  readonly unhealthy = new Set<number>();
+
   private healthy(c: Conductor) {
-    return this.seqs[c.index - 1].up;
+    return this.seqs[c.index - 1].up && !this.unhealthy.has(c.index);
   }
 
   tick() {
@@ -248,11 +255,21 @@ export class DevnetDouble {
             if (this.opts.wedgeNewLeader) {
               const s = this.seqs[next.index - 1];
               s.wedged = true;
-              s.unsafe = Math.max(0, head - 1);
+              s.unsafe = Math.max(0, head - 2);
+              if (this.opts.wedgeNewLeader === "hand-on") this.handOnCountdown = this.opts.electionTicks ?? 3;
             }
           }
           else this.electionCountdown = 1;
         } else this.electionCountdown = 1;
+      }
+    }
+    if (this.handOnCountdown >= 0 && this.handOnCountdown-- === 0 && this.leader !== null) {
+      const from = this.conds.find((c) => c.id === this.leader)!;
+      const voters = this.conds.filter((c) => c.member && c.up && this.voters.some((v) => v.id === c.id)).sort((a, b) => a.index - b.index);
+      const to = voters.find((c) => c.index > from.index && c.up) ?? voters.find((c) => c !== from);
+      if (to) {
+        this.leader = to.id;
+        this.seqs[from.index - 1].wedged = false;
       }
     }
     // Control loop of each resumed conductor.

@@ -23,6 +23,11 @@ import { devAddresses } from "./standin/devAccounts";
 import { REPO, docker, requireEngine, run } from "./harness";
 
 const ROUNDS = 5;
+/**
+ * Experiments only: boolean conductor flags to leave out of the plan's command (comma list), e.g.
+ * `KUPCAKE_RC_DROP_FLAGS=--raft.round-robin-leader-transfer` shows what the wedge steps do without it.
+ */
+const DROP_FLAGS = (process.env.KUPCAKE_RC_DROP_FLAGS ?? "").split(",").filter(Boolean);
 const RUN_ID = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 /** Every container, volume and network this test creates carries this label (and is removed by it). */
 const LABEL = `kupcake.e2e.realconductor=${RUN_ID}`;
@@ -142,13 +147,21 @@ describe("the real op-conductor over stand-in sequencers", { timeout: 3_600_000 
   const syncStatus = (i: number) => rpc<{ unsafe_l2: { number: number; hash: string; timestamp: number } }>(konaUrl(i), "optimism_syncStatus");
   const blockHash = async (i: number, n: number) => (await rpc<{ hash: string } | null>(rethUrl(i), "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]))?.hash;
   /** The kona-node stand-in's structured log lines (t=… lvl=… msg="…" key=value …). */
-  const konaLog = (i: number) => {
-    const r = spawnSync("docker", ["logs", seq(i).kona], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const konaLog = (i: number) => logfmt(seq(i).kona);
+  /** The real op-conductor's log lines (logfmt, like the stand-in's). */
+  const conductorLog = (i: number) => logfmt(seq(i).conductor);
+  /** Log lines as key=value records; `at` is the engine's receive time in ms (op-service logs whole seconds). */
+  const logfmt = (container: string) => {
+    const r = spawnSync("docker", ["logs", "--timestamps", container], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return `${r.stdout}\n${r.stderr}`
       .split("\n")
       .filter(Boolean)
-      .map((line) => Object.fromEntries([...line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)].map((m) => [m[1], m[2].startsWith('"') ? JSON.parse(m[2]) : m[2]])) as Record<string, string>)
-      .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+      .map((line) => {
+        const sp = line.indexOf(" ");
+        const rec = Object.fromEntries([...line.slice(sp + 1).matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)].map((m) => [m[1], m[2].startsWith('"') ? JSON.parse(m[2]) : m[2]])) as Record<string, string>;
+        return Object.assign(rec, { at: Date.parse(line.slice(0, sp)) });
+      })
+      .sort((a, b) => a.at - b.at);
   };
   const diagnose = () =>
     [...specs.keys()]
@@ -265,7 +278,7 @@ describe("the real op-conductor over stand-in sequencers", { timeout: 3_600_000 
           files: { "run/kupcake/jwt.hex": jwt, "run/kupcake/p2p.key": keyOf(seq(i).reth) } },
         { name: seq(i).kona, image: images.konaNode, entrypoint: kona.entrypoints as string[], command: (kona.command as string[]).map(mapArg), mounts: mounts(kona), role: "sequencer", service: "kona-node", index: i, ...policy(kona),
           files: { "run/kupcake/jwt.hex": jwt, "run/kupcake/p2p.key": keyOf(seq(i).kona) } },
-        { name: seq(i).conductor, image: REAL_IMAGE, command: (cond.command as string[]).map(mapArg), mounts: mounts(cond), role: "conductor", service: "op-conductor", index: i, files: {}, ...policy(cond) },
+        { name: seq(i).conductor, image: REAL_IMAGE, command: (cond.command as string[]).map(mapArg).filter((a) => !DROP_FLAGS.includes(a)), mounts: mounts(cond), role: "conductor", service: "op-conductor", index: i, files: {}, ...policy(cond) },
       ];
       for (const s of list) {
         for (const m of s.mounts) if (!docker(["volume", "ls", "-q", "--filter", `name=^${m.source}$`]).trim()) docker(["volume", "create", "--label", LABEL, m.source]);
@@ -442,6 +455,104 @@ describe("the real op-conductor over stand-in sequencers", { timeout: 3_600_000 
     const started = konaLog(leader).filter((l) => l.msg === "sequencer started").pop();
     assert.equal(started?.requestedHash, started?.headHash, "after re-formation the leader's sequencer is started at the Raft head");
     log(`re-formation: leader before ${leaderId} (${L}), after sequencer-${leader}; leader after ${secs(tLeader - t0)} s, first block ${first.number} after ${secs(tFirst - t0)} s from the start`);
+  });
+
+  // ---- The op-conductor v0.9.4 wedge, scripted ------------------------------------------------
+  // A new leader whose node is 2+ blocks behind the Raft head never starts its sequencer (v0.9.4
+  // posts the Raft payload only to a node exactly one block behind; optimism#22094). The scripted
+  // lag: the kona-node stand-in's `kupcakeStandin_holdSync` stops a follower from following its
+  // peers, as a kona-node that missed gossip (it has no request/response sync to fill the gap).
+  const hold = (i: number, on: boolean) => rpc<number>(konaUrl(i), "kupcakeStandin_holdSync", [on]);
+  const leaderNow = () => until("one leader", 60_000, async () => {
+    const ls = await Promise.all([1, 2, 3].map((i) => rpc<boolean>(ref(i).rpcUrl, "conductor_leader").catch(() => false)));
+    return ls.filter(Boolean).length === 1 ? ls.indexOf(true) + 1 : undefined;
+  }, 250);
+  /** Leader, active and sealing, with both followers holding its head. */
+  const settleOn = async (target: number) => {
+    const L = await leaderNow();
+    if (L !== target) await rpc(ref(L).rpcUrl, "conductor_transferLeaderToServer", [ref(target).serverId, ref(target).raftAddr]);
+    await until(`sequencer ${target} to lead and seal`, 60_000, async () => {
+      const a = (await syncStatus(target)).unsafe_l2.number;
+      if (!(await rpc<boolean>(ref(target).rpcUrl, "conductor_leader"))) return undefined;
+      await sleep(2500);
+      return (await syncStatus(target)).unsafe_l2.number > a ? true : undefined;
+    }, 500);
+    const h = (await syncStatus(target)).unsafe_l2;
+    for (const i of [1, 2, 3].filter((k) => k !== target)) await until(`sequencer ${i} to have block ${h.number}`, 30_000, async () => ((await blockHash(i, h.number)) === h.hash ? true : undefined), 250);
+  };
+  /** Lag `lagging` behind the leader by at least `blocks`; returns the leader's head then. */
+  const lagBehind = async (leader: number, lagging: number[], blocks: number) => {
+    const heads = await Promise.all(lagging.map((i) => hold(i, true)));
+    return until(`sequencer ${leader} to seal ${blocks} blocks past the held followers`, 60_000, async () => {
+      const h = (await syncStatus(leader)).unsafe_l2;
+      return h.number >= Math.max(...heads) + blocks ? h : undefined;
+    }, 250);
+  };
+  const mismatches = (i: number, since: number) =>
+    conductorLog(i).filter((l) => l.at >= since && l.msg === "latest unsafe block in consensus is not the same as the one in op-node").map((l) => ({ cons: Number(l.consensus_num), node: Number(l.node_num) }));
+  const leaderships = (since: number) =>
+    [1, 2, 3].flatMap((i) => conductorLog(i).filter((l) => l.at >= since && l.msg === "Leadership status changed" && l.leader === "true").map((l) => ({ at: l.at, i }))).sort((a, b) => a.at - b.at);
+  const releaseAll = async () => {
+    for (const i of [1, 2, 3]) await hold(i, false).catch(() => undefined);
+    await until("exactly one active sequencer and every conductor healthy", 120_000, async () => {
+      const act = await Promise.all([1, 2, 3].map((i) => rpc<boolean>(konaUrl(i), "admin_sequencerActive")));
+      const healthy = await Promise.all([1, 2, 3].map((i) => rpc<boolean>(ref(i).rpcUrl, "conductor_sequencerHealthy")));
+      return act.filter(Boolean).length === 1 && healthy.every(Boolean) ? true : undefined;
+    }, 500);
+  };
+
+  step("wedge: a leader 2+ blocks behind Raft hands leadership on, round-robin, to the voter that can sequence", async () => {
+    // Sequencer 3 leads; 1 and 2 lag. Raft's default transfer (first voter in configuration order
+    // among the highest next index) would pass leadership 1 -> 2 -> 1 ...; round-robin goes 1 -> 2 -> 3.
+    await settleOn(3);
+    const head = await lagBehind(3, [1, 2], 3);
+    const since = Date.now();
+    const t0 = now();
+    await rpc(ref(3).rpcUrl, "conductor_transferLeaderToServer", [ref(1).serverId, ref(1).raftAddr]);
+    await until("sequencer 1 (lagging) to be elected", 30_000, async () => ((await rpc<boolean>(ref(1).rpcUrl, "conductor_leader")) ? true : undefined), 100);
+    const tElected = now();
+    const resumed = await until("a block sealed past the Raft head after the wedge", 120_000, async () => {
+      const s = (await syncStatus(3)).unsafe_l2;
+      return s.number > head.number && (await rpc<boolean>(konaUrl(3), "admin_sequencerActive")) ? s : undefined;
+    }, 250);
+    const tResumed = now();
+    // The wedge really happened: sequencer 1's real conductor refused to start a node 2+ behind.
+    const m = mismatches(1, since);
+    assert.ok(m.some((x) => x.cons - x.node >= 2), `conductor 1 never logged the 2+ block mismatch: ${JSON.stringify(m.slice(-3))}`);
+    assert.equal(await rpc<boolean>(konaUrl(1), "admin_sequencerActive"), false, "the lagging leader started sequencing on a stale head");
+    // Round-robin: leadership went 1 -> 2 -> 3 (not back and forth between the lagging pair).
+    const order = leaderships(since).map((x) => x.i);
+    assert.deepEqual(order.slice(0, 3), [1, 2, 3], `leadership order after the wedge: ${order.join(" -> ")}`);
+    assert.equal(await blockHash(3, head.number), head.hash, "the Raft head block is in the resumed chain");
+    await releaseAll();
+    log(`wedge (leader 2+ behind): ${m.length} refused starts on sequencer 1 (Raft ${m[0]?.cons}, node ${m[0]?.node}); leadership ${order.join(" -> ")}; sequencing resumed ${secs(tResumed - tElected)} s after the wedged election (block ${resumed.number})`);
+  });
+
+  step("wedge with the only holder of the Raft head down: no block until it returns, then it leads again", async () => {
+    await settleOn(3);
+    const head = await lagBehind(3, [1, 2], 3);
+    const since = Date.now();
+    stop([seq(3).kona, seq(3).reth]);
+    // Nothing alive holds the Raft head or its parent: no leader can start, leadership keeps moving.
+    const quiet = 20_000;
+    const tq = now();
+    while (now() - tq < quiet) {
+      for (const i of [1, 2]) assert.ok((await syncStatus(i)).unsafe_l2.number <= head.number, `sequencer ${i} sealed on a stale head while the Raft head's holder was down`);
+      await sleep(1000);
+    }
+    const moves = leaderships(since).length;
+    assert.ok(moves >= 2, `leadership moved only ${moves} times in ${quiet / 1000} s while no voter could start`);
+    const tBack = now();
+    start([seq(3).reth]);
+    start([seq(3).kona]);
+    const resumed = await until("a block past the Raft head after the holder returned", 180_000, async () => {
+      const s = (await syncStatus(3)).unsafe_l2;
+      return s.number > head.number && (await rpc<boolean>(konaUrl(3), "admin_sequencerActive")) ? s : undefined;
+    }, 250);
+    const tResumed = now();
+    assert.equal(await blockHash(3, head.number), head.hash, "the Raft head block is in the resumed chain");
+    await releaseAll();
+    log(`wedge (holder down): ${moves} leadership moves in ${quiet / 1000} s without a block; sequencing resumed ${secs(tResumed - tBack)} s after the holder's containers started (block ${resumed.number})`);
   });
 });
 

@@ -41,7 +41,7 @@ export const REQUIRED_FLAGS = [
 const BOOL_FLAGS = [
   "paused", "rpc.enable-proxy", "raft.bootstrap", "healthcheck.safe-enabled", "rollup-boost.enabled",
   "healthcheck.execution-p2p-enabled", "rpc.enable-admin", "log.color", "log.pid", "metrics.enabled",
-  "pprof.enabled", "rollup-boost.next-enabled",
+  "pprof.enabled", "rollup-boost.next-enabled", "raft.round-robin-leader-transfer",
 ];
 
 const strip = (f: string) => f.replace(/^-+/, "");

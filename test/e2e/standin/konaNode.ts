@@ -315,8 +315,11 @@ export async function runKonaNode(cli: Cli): Promise<void> {
     );
   }, () => undefined);
   let back = 0;
+  // Fault injection for the e2e (`kupcakeStandin_holdSync`): a held node stops following its peers,
+  // as a kona-node that missed gossip does (it has no request/response sync to fill the gap).
+  let held = false;
   const follow = every(500, async () => {
-    if (active) return;
+    if (active || held) return;
     const heads = await Promise.all(
       [...peers.known.values()].map(async (p) => {
         try {
@@ -459,6 +462,12 @@ export async function runKonaNode(cli: Cli): Promise<void> {
       info("unsafe payload posted", { number: num(payload.blockNumber), hash: payload.blockHash });
       await lock.run(() => insertChain([payload]));
       return null;
+    },
+    // Not a kona method: the e2e's scripted wedge holds a follower's head (see `follow`).
+    kupcakeStandin_holdSync: ([hold]) => {
+      held = hold === true;
+      info(held ? "sync held" : "sync released", { head: unsafe!.number });
+      return unsafe!.number;
     },
     admin_overrideLeader: async () => {
       if (!conductorUrl) return null;
