@@ -236,7 +236,7 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
             `${name(taker)} is leader but ${active ? "produces no block" : "never started sequencing"}: its head ${lastHead} lags the head the network saw (${seenHead}) ` +
               `for ${(o.wedgeMs / 1000).toFixed(0)}s after ${name(next)} was elected. This is the known wedge where no live sequencer is within one block of the Raft head ` +
               `(ethereum-optimism/optimism#22094, #22143), so no leader can start. Recover: start ${old.konaNode} and ${old.opReth} (they hold the Raft head; ` +
-              `round-robin leader transfer reaches them), or restart ${taker.konaNode}.`,
+              `round-robin leader transfer reaches them). When every sequencer runs and none seals a block, the Raft head is behind the nodes: npm run recover.`,
             true,
           );
         }

@@ -9,6 +9,7 @@ import { docker, dockerControl } from "../ops/dockerControl";
 import { DRILL_TX_ACCOUNT, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, RoundReport, summarize } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
 import { engineListArgs, parseEngineList } from "../ops/lifecycle";
+import { UsageError, parseOrExit } from "./usage";
 
 const USAGE = `usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]
   Stops the leading sequencer's op-reth and kona-node, measures the election, the new leader's first
@@ -20,8 +21,6 @@ const USAGE = `usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--j
   --json             the report as JSON on stdout (progress on stderr)
   --timeout SECONDS  budget of each waiting step (default 120)
   --wedge SECONDS    how long an elected leader may produce no block before it counts as wedged (default 30)`;
-
-class UsageError extends Error {}
 
 function parse(argv: string[]) {
   const a = { stack: process.env.KUPCAKE_STACK || "dev", rounds: 1, json: false, timeout: 120, wedge: 30, help: false };
@@ -54,17 +53,7 @@ function parse(argv: string[]) {
 }
 
 async function main() {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (args.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const args = parseOrExit(parse, USAGE);
   const endpoints = await loadEndpoints(args.stack); // ConfigError for an unknown stack: exit 2
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(line + "\n");
   log(`failover drill on ${endpoints.network} (${endpoints.sequencers.length} sequencers; endpoints from the ${endpoints.source})`);

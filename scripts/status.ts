@@ -5,6 +5,7 @@
 import { ConfigError } from "../components/config/validate";
 import { loadEndpoints } from "../ops/endpoints";
 import { collectStatus, statusTable } from "../ops/status";
+import { UsageError, parseOrExit } from "./usage";
 
 const USAGE = `usage: npm run status -- [--stack NAME] [--json] [--window SECONDS]
   Reads the stack (default: dev) twice, a window apart: the L1 (chain id, blocks advancing), every
@@ -13,8 +14,6 @@ const USAGE = `usage: npm run status -- [--stack NAME] [--json] [--window SECOND
   latest dispute game). Exit code 0 healthy, 1 unhealthy (reasons printed), 2 bad arguments.
   --json            the same as JSON
   --window SECONDS  time between the two readings (default: the L1 block time + 1; 0 = one snapshot)`;
-
-class UsageError extends Error {}
 
 function parse(argv: string[]) {
   const a: { stack: string; json: boolean; window?: number; help: boolean } = { stack: process.env.KUPCAKE_STACK || "dev", json: false, help: false };
@@ -40,17 +39,7 @@ function parse(argv: string[]) {
 }
 
 async function main() {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (args.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const args = parseOrExit(parse, USAGE);
   const endpoints = await loadEndpoints(args.stack); // ConfigError for an unknown stack: exit 2
   const windowMs = Math.round((args.window ?? (endpoints.blockTime ?? 4) + 1) * 1000);
   const status = await collectStatus(endpoints, { windowMs });

@@ -48,6 +48,7 @@ const tsx = (script: string, ...args: string[]) => [process.execPath, "--import"
 const SCRIPTS: Record<string, string[]> = {
   status: tsx("status.ts"),
   "drill:failover": tsx("drill.ts"),
+  recover: tsx("recover.ts"),
   stop: tsx("lifecycle.ts", "stop"),
   start: tsx("lifecycle.ts", "start"),
   bench: tsx("bench.ts"),
@@ -61,7 +62,7 @@ const SCRIPTS: Record<string, string[]> = {
   refresh: ["bash", "scripts/pulumi.sh", "refresh"],
 };
 /** Scripts that take --stack. */
-const WITH_STACK = ["status", "drill:failover", "stop", "start", "up", "preview"];
+const WITH_STACK = ["status", "drill:failover", "recover", "stop", "start", "up", "preview"];
 
 const STACK_TRACE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
@@ -109,6 +110,7 @@ describe("every script: --help, usage errors exit 2, unknown stacks exit 2, no s
       ...WITH_STACK.map((name) => [`${name} --stack`, [...SCRIPTS[name], "--stack"]] as [string, string[]]),
       ["drill:failover --rounds 0", [...SCRIPTS["drill:failover"], "--rounds", "0"]],
       ["drill:failover --timeout x", [...SCRIPTS["drill:failover"], "--timeout", "x"]],
+      ["recover --stall 0", [...SCRIPTS.recover, "--stall", "0"]],
       ["status --window -1", [...SCRIPTS.status, "--window", "-1"]],
       ["lifecycle.ts restart", tsx("lifecycle.ts", "restart")],
       ["pulumi.sh launch", ["bash", "scripts/pulumi.sh", "launch"]],

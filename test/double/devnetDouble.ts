@@ -455,6 +455,14 @@ export class DevnetDouble {
         if (target) target.member = false;
         return null;
       }
+      case "conductor_transferLeaderToServer": {
+        requireLeader();
+        const [id] = params as [string, string];
+        const target = this.conds.find((x) => x.id === id && x.up && this.voters.some((v) => v.id === x.id));
+        if (!target) throw new Error(`cannot find replication state for ${id}`);
+        this.leader = target.id;
+        return null;
+      }
       case "conductor_transferLeader": {
         requireLeader();
         const next = this.conds.find((x) => x.id !== c.id && x.up && this.voters.some((v) => v.id === x.id));

@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { nodeIdFromPrivateKey } from "../../components/builders/p2p";
 import { ConductorRef, bootstrapCluster, joinCluster } from "../../components/dynamic/conductorCluster";
+import { NodeEndpoint } from "../../ops/endpoints";
 import { lifecycleWaves } from "../../ops/lifecycle";
+import { recoverSequencing } from "../../ops/recover";
 import { containers, plan } from "../helpers/plan";
 import { devAddresses } from "./standin/devAccounts";
 import { REPO, docker, requireEngine, run } from "./harness";
@@ -317,6 +319,17 @@ describe("the real op-conductor over stand-in sequencers", { timeout: 3_600_000 
 
   step("forms the cluster like the program: bootstrap on conductor 1, the others added as voters", async () => {
     const t0 = now();
+    // A conductor exits at start until its sequencer's names resolve (restart policy brings it back):
+    // wait until every one has an address on the network.
+    const answering = async () => {
+      for (const i of [1, 2, 3]) await rpc<boolean>(ref(i).rpcUrl, "conductor_paused");
+      return [1, 2, 3].map((i) => ip(seq(i).conductor)).join(",");
+    };
+    await until("every conductor to answer at the same address for 3 s", 120_000, async () => {
+      const a = await answering();
+      await sleep(3000);
+      return (await answering()) === a ? true : undefined;
+    }, 250);
     const r = await bootstrapCluster({ conductor: ref(1), konaRpcUrl: konaUrl(1), timeoutMs: 180_000, pollMs: 500 });
     assert.equal(r.leader, "sequencer-1");
     for (const i of [2, 3]) {
@@ -500,6 +513,45 @@ describe("the real op-conductor over stand-in sequencers", { timeout: 3_600_000 
       return act.filter(Boolean).length === 1 && healthy.every(Boolean) ? true : undefined;
     }, 500);
   };
+
+  step("Raft head behind every node (kona-node gossips blocks whose commit failed, then stops): stalled, then `npm run recover`'s repair resumes it", async () => {
+    await settleOn(3);
+    const since = Date.now();
+    // kona v1.6.0 gossips a block even when its conductor commit fails (optimism#21906).
+    await rpc(konaUrl(3), "kupcakeStandin_skipCommits", [1000]);
+    const skipped = await until("2 blocks sealed by sequencer 3 without a Raft commit", 60_000, async () => {
+      const l = konaLog(3).filter((x) => x.at >= since && x.msg === "sealed block" && x.conductor === "commit failed");
+      return l.length >= 2 ? l : undefined;
+    }, 250);
+    const last = Number(skipped[skipped.length - 1].number);
+    for (const i of [1, 2]) await until(`sequencer ${i} to have block ${last}`, 30_000, async () => ((await syncStatus(i)).unsafe_l2.number >= last ? true : undefined), 100);
+    stop([seq(3).kona, seq(3).reth]);
+    start([seq(3).reth]);
+    start([seq(3).kona]);
+    // Every node now holds blocks Raft never got: no leader can start (v0.9.4 starts a node only at
+    // the Raft head or one block behind it), whoever leads.
+    const top = Math.max(...(await until("the sequencers to answer", 60_000, async () => Promise.all([1, 2, 3].map(async (i) => (await syncStatus(i)).unsafe_l2.number)))));
+    const tq = now();
+    while (now() - tq < 20_000) {
+      for (const i of [1, 2, 3]) assert.ok((await syncStatus(i)).unsafe_l2.number <= top, `sequencer ${i} sealed past ${top}: the stall did not happen`);
+      await sleep(1000);
+    }
+    const m = [1, 2, 3].flatMap((i) => mismatches(i, since)).filter((x) => x.node > x.cons);
+    assert.ok(m.length > 0, "no conductor logged a Raft head behind its node");
+    const topHash = (await syncStatus(1)).unsafe_l2.hash;
+    // The repair the `recover` script runs, against the real conductors.
+    const endpoints: NodeEndpoint[] = [1, 2, 3].map((i) => ({
+      role: "sequencer", index: i, opReth: seq(i).reth, konaNode: seq(i).kona, rpc: rethUrl(i), ws: "", kona: konaUrl(i), conductorRpc: ref(i).rpcUrl, conductor: seq(i).conductor,
+    }));
+    const lines: string[] = [];
+    const t0 = now();
+    const r = await recoverSequencing(endpoints, { stepTimeoutMs: 60_000, pollMs: 500, stallMs: 6_000, log: (l) => lines.push(l) });
+    assert.equal(r.outcome, "recovered", lines.join("\n"));
+    assert.ok(r.headAfter > top, `no block past ${top} after the repair`);
+    assert.equal((await rpc<{ hash: string }>(rethUrl(r.sequencer), "eth_getBlockByNumber", [`0x${top.toString(16)}`, false])).hash, topHash, "the stalled head is in the resumed chain");
+    await releaseAll();
+    log(`Raft behind the nodes: Raft ${m[0].cons}, nodes ${top}; stalled 20 s; recovered in ${secs(now() - t0)} s (6 s of it watching for a sealing sequencer): ${lines.join(" | ")}`);
+  });
 
   step("wedge: a leader 2+ blocks behind Raft hands leadership on, round-robin, to the voter that can sequence", async () => {
     // Sequencer 3 leads; 1 and 2 lag. Raft's default transfer (first voter in configuration order

@@ -254,6 +254,8 @@ export async function runKonaNode(cli: Cli): Promise<void> {
   };
 
   // --- Sequencing -------------------------------------------------------------------------
+  /** Fault injection for the e2e (`kupcakeStandin_skipCommits`): commits to fail, blocks still published. */
+  let skipCommits = 0;
   const sealOne = async () => {
     const parent = unsafe!;
     const timestamp = parent.timestamp + rollup.block_time;
@@ -274,6 +276,10 @@ export async function runKonaNode(cli: Cli): Promise<void> {
     let conductor: string | undefined;
     if (conductorUrl) {
       try {
+        if (skipCommits > 0) {
+          skipCommits--;
+          throw new Error("commit skipped (kupcakeStandin_skipCommits fault injection)");
+        }
         await call(conductorUrl, "conductor_commitUnsafePayload", [{ executionPayload: p, parentBeaconBlockRoot: ZERO_HASH }], conductorTimeoutMs);
         conductor = "committed";
       } catch (e) {
@@ -462,6 +468,12 @@ export async function runKonaNode(cli: Cli): Promise<void> {
       info("unsafe payload posted", { number: num(payload.blockNumber), hash: payload.blockHash });
       await lock.run(() => insertChain([payload]));
       return null;
+    },
+    // Not a kona method: the next N sealed blocks fail their conductor commit and are still
+    // published, as kona v1.6.0 does with any failed commit (optimism#21906).
+    kupcakeStandin_skipCommits: ([n]) => {
+      skipCommits = Number(n) || 0;
+      return skipCommits;
     },
     // Not a kona method: the e2e's scripted wedge holds a follower's head (see `follow`).
     kupcakeStandin_holdSync: ([hold]) => {

@@ -1,0 +1,77 @@
+// Recovers sequencing when no conductor-managed sequencer produces blocks because the Raft head is
+// behind every live node (see ops/recover.ts):
+//   npm run recover [-- --stack NAME] [--timeout SECONDS] [--stall SECONDS]
+// Exit code 0 when a sequencer seals blocks afterwards (or already did), 1 when it refused or
+// failed (with the reason), 2 on bad arguments or an unknown stack.
+import { ConfigError } from "../components/config/validate";
+import { probeSequencers, reachabilityRefusal } from "../ops/drill";
+import { loadEndpoints } from "../ops/endpoints";
+import { RecoverFailure, recoverSequencing } from "../ops/recover";
+import { UsageError, parseOrExit } from "./usage";
+
+const USAGE = `usage: npm run recover -- [--stack NAME] [--timeout SECONDS] [--stall SECONDS]
+  For a stack with op-conductor whose sequencers all stopped producing blocks because the Raft head
+  is behind every node (kona-node gossips a block whose conductor commit failed; if its leader then
+  stops, every leader refuses to start). Watches for --stall seconds; if no sequencer seals a block,
+  pauses every conductor, makes the sequencer with the highest head the Raft leader, starts it, waits
+  for its first block and resumes the conductors. Needs every sequencer running (npm run start).
+  --timeout SECONDS  budget of each waiting step (default 60)
+  --stall SECONDS    how long no sequencer may seal a block before the cluster counts as stalled (default 10)`;
+
+function parse(argv: string[]) {
+  const a = { stack: process.env.KUPCAKE_STACK || "dev", timeout: 60, stall: 10, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const num = () => {
+      const v = argv[++i];
+      const n = Number(v);
+      if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not ${JSON.stringify(v ?? "")}`);
+      return n;
+    };
+    switch (flag) {
+      case "--help": case "-h": a.help = true; return a;
+      case "--stack": case "-s": {
+        const v = argv[++i];
+        if (v === undefined || v === "" || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        a.stack = v;
+        break;
+      }
+      case "--timeout": a.timeout = num(); break;
+      case "--stall": a.stall = num(); break;
+      default:
+        if (flag.startsWith("--stack=") && flag.length > 8) a.stack = flag.slice(8);
+        else throw new UsageError(`unknown argument ${flag}`);
+    }
+  }
+  return a;
+}
+
+async function main() {
+  const args = parseOrExit(parse, USAGE);
+  const endpoints = await loadEndpoints(args.stack); // ConfigError for an unknown stack: exit 2
+  console.log(`recovery check on ${endpoints.network} (${endpoints.sequencers.length} sequencers; endpoints from the ${endpoints.source})`);
+  const refusal = reachabilityRefusal(await probeSequencers(endpoints.sequencers, endpoints.l2ChainId), args.stack, endpoints.network, endpoints.l2ChainId);
+  if (refusal) {
+    console.error(refusal.replace("the drill stops nothing", "the recovery touches nothing"));
+    process.exit(1);
+  }
+  try {
+    const r = await recoverSequencing(endpoints.sequencers, { stepTimeoutMs: args.timeout * 1000, pollMs: 500, stallMs: args.stall * 1000, log: (l) => console.log(`  ${l}`) });
+    console.log(r.outcome === "recovered" ? `RECOVERED: sequencer-${r.sequencer} sequences again (block ${r.headBefore} -> ${r.headAfter})` : `OK: sequencer-${r.sequencer} is sequencing; nothing was touched`);
+    process.exit(0);
+  } catch (e) {
+    console.error(`FAIL: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    if (e instanceof ConfigError || e instanceof RecoverFailure) {
+      console.error(e.message);
+      process.exit(e instanceof ConfigError ? 2 : 1);
+    }
+    console.error(`kupcake: ${(e as Error).message ?? e}`);
+    process.exit(1);
+  });
+}
