@@ -184,6 +184,11 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
       const a = Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber"));
       await waitFor("l2Rpc's head to advance", async () => Number(await rpcCall<string>(o.l2Rpc, "eth_blockNumber")) > a || undefined, { timeoutMs: 30_000, pollMs: 1000 });
     });
+    // The recovery finds a sequencing cluster and touches nothing (its repair is tested in realConductor).
+    const recover = await npm("recover on a healthy cluster", "recover", ["--stack", e.stack, "--stall", "5"]);
+    await e.check("recover: a sequencer is sealing, nothing paused", () => {
+      assert.match(recover.stdout, /OK: sequencer-\d is sequencing; nothing was touched/);
+    });
     await npm("stop", "stop", ["--stack", e.stack]);
     await npm("start", "start", ["--stack", e.stack]);
     await e.check("start: sequencers started only after the L1 was ready", () => {
