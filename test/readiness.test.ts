@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bootstrapCluster, joinCluster } from "../components/dynamic/conductorCluster";
-import { ReadinessInputs, checkReadiness, readinessProvider } from "../components/dynamic/readiness";
+import { ReadinessInputs, checkReadiness, handOffFromLeaving, readinessProvider } from "../components/dynamic/readiness";
 import { DevnetDouble } from "./double/devnetDouble";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: object): unknown } };
@@ -40,6 +40,28 @@ describe("readiness: `pulumi up` ends when the devnet is live", () => {
       assert.doesNotThrow(() => Struct.fromJavaScript(created.outs));
       const updated = await readinessProvider.update!(created.id, created.outs, inputs(d, false));
       assert.doesNotThrow(() => Struct.fromJavaScript(updated.outs!));
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("scale-down while a leaving conductor leads: the update hands leadership to a staying one, then passes", async () => {
+    const d = await formedCluster(3);
+    try {
+      d.leader = "sequencer-3";
+      const olds = inputs(d, true);
+      const news = { ...olds, sequencers: olds.sequencers.slice(0, 2), conductors: olds.conductors.slice(0, 2) };
+      // Without the hand-off the staying pair never has a leader.
+      await assert.rejects(checkReadiness({ ...news, timeoutMs: 300 }), /0 leaders \(sequencer-1=false, sequencer-2=false\)/);
+      const r = await readinessProvider.update!("devnet-ready", olds, news);
+      const report = (r.outs as { report: { leader: string; activeSequencer: string } }).report;
+      assert.equal(report.leader, "sequencer-1");
+      assert.equal(report.activeSequencer, "sequencer-1");
+      assert.deepEqual(d.calls.filter((c) => c.method === "conductor_transferLeaderToServer").map((c) => [c.path, c.params[0]]), [["/conductor/3", "sequencer-1"]]);
+      // Down to one sequencer no conductor stays: nothing to hand over, even from a leader.
+      d.leader = "sequencer-3";
+      assert.equal(await handOffFromLeaving(olds, { ...news, conductors: [] }), undefined);
+      assert.equal(d.calls.filter((c) => c.method === "conductor_transferLeaderToServer").length, 1);
     } finally {
       await d.stop();
     }

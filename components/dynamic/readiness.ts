@@ -113,6 +113,39 @@ export async function checkReadiness(i: ReadinessInputs): Promise<ReadinessRepor
   return { activeSequencer: active.name, ...(leader !== undefined ? { leader } : {}), unsafeHead, safeHead };
 }
 
+/**
+ * On a scale-down Pulumi runs this check (an update) before it deletes the leaving conductors'
+ * memberships, so a leaving conductor may still lead and the staying sequencers would never pass
+ * "one leader" and "one active". Hands leadership from a leading leaving conductor to the first
+ * staying voter (`conductor_transferLeaderToServer`) and waits until a staying conductor leads; the
+ * membership's delete then only removes it. Leaving conductors that do not answer are skipped.
+ * Nothing to do when no conductor stays (down to one sequencer). Returns the server id leadership
+ * went to, if it moved. Throws when the transfer fails or no
+ * staying conductor leads within `timeoutMs` (found on the real engine: 600 s of "0 leaders").
+ */
+export async function handOffFromLeaving(olds: ReadinessInputs, news: ReadinessInputs): Promise<string | undefined> {
+  // Down to one sequencer there is no cluster left to lead (its conductors all go).
+  if (news.conductors.length === 0) return undefined;
+  const staying = new Set(news.conductors.map((c) => c.serverId));
+  for (const c of (olds.conductors ?? []).filter((x) => !staying.has(x.serverId))) {
+    const leads = await rpcCall<boolean>(c.rpcUrl, "conductor_leader").catch(() => false);
+    if (!leads) continue;
+    const m = await rpcCall<{ servers: { id: string; addr: string }[] }>(c.rpcUrl, "conductor_clusterMembership");
+    const target = news.conductors.map((n) => m.servers.find((sv) => sv.id === n.serverId)).find((x) => x !== undefined);
+    if (!target) throw new Error(`${c.serverId} leads and is leaving, but no staying conductor is a voter (${m.servers.map((x) => x.id).join(", ")})`);
+    await rpcCall(c.rpcUrl, "conductor_transferLeaderToServer", [target.id, target.addr]);
+    return waitFor(
+      `a staying conductor to lead after ${c.serverId} handed leadership to ${target.id}`,
+      async () => {
+        for (const n of news.conductors) if (await rpcCall<boolean>(n.rpcUrl, "conductor_leader").catch(() => false)) return n.serverId;
+        throw new Error("no staying conductor reports conductor_leader = true");
+      },
+      { timeoutMs: news.timeoutMs, pollMs: news.pollMs },
+    );
+  }
+  return undefined;
+}
+
 export const readinessProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: ReadinessInputs) {
     const report = await checkReadiness(inputs);
@@ -121,8 +154,9 @@ export const readinessProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: ReadinessInputs, news: ReadinessInputs) {
     return { changes: changedInputs(olds, news, ["report"]).length > 0 };
   },
-  async update(_id: string, _olds: ReadinessInputs, news: ReadinessInputs) {
+  async update(_id: string, olds: ReadinessInputs, news: ReadinessInputs) {
     // The topology changed: check again that the devnet converged.
+    await step("leadership off the leaving conductors", () => handOffFromLeaving(olds, news));
     return { outs: { ...news, report: await checkReadiness(news) } };
   },
 };
