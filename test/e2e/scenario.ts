@@ -218,7 +218,21 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
     await e.pulumi("refresh", ["refresh", "--yes", "--skip-preview"]);
     await npm("up --expect-no-changes after refresh", "up", ["--yes", "--expect-no-changes"]);
 
-    // 5. Shrink and regrow.
+    // 5. Shrink and regrow. Sequencer 3 leads first: the scale-down must move leadership off it.
+    await e.check("sequencer 3 leads before 3->2", async () => {
+      const seqs = (await outputs()).sequencers as { index: number; conductorRpc: string }[];
+      const third = seqs.find((s) => s.index === 3)!;
+      await waitFor("one conductor to lead", async () => {
+        for (const s of seqs) {
+          if (!(await rpcCall<boolean>(s.conductorRpc, "conductor_leader").catch(() => false))) continue;
+          if (s.index === 3) return true;
+          const m = await rpcCall<{ servers: { id: string; addr: string }[] }>(s.conductorRpc, "conductor_clusterMembership");
+          const t = m.servers.find((v) => v.id === "sequencer-3")!;
+          await rpcCall(s.conductorRpc, "conductor_transferLeaderToServer", [t.id, t.addr]);
+        }
+        return (await rpcCall<boolean>(third.conductorRpc, "conductor_leader").catch(() => false)) || undefined;
+      }, { timeoutMs: 60_000, pollMs: 1000 });
+    });
     await scale({ s: 3, n: 6 }, { s: 2, n: 5 });
     await e.check("cluster has 2 voters", async () => assert.deepEqual(await voters(await outputs()), ["sequencer-1", "sequencer-2"]));
     await scale({ s: 2, n: 5 }, { s: 1, n: 4 });
