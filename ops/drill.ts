@@ -79,7 +79,10 @@ export interface RoundReport {
   txAfter?: TxProbeReport;
   passed: boolean;
   failure?: string;
-  /** Set when the first elected leader lagged the Raft head and handed leadership on (to `newLeader`). */
+  /**
+   * Set when the first elected leader did not sequence and leadership moved on: `newLeader` is then
+   * the sequencer that produced the first block, while `electionMs` still times the first election.
+   */
   handedOnFrom?: number;
   /** Set when the failure is the known "new leader lags the Raft head" wedge. */
   wedged?: boolean;
@@ -248,7 +251,7 @@ export async function failoverRound(round: number, seqs: NodeEndpoint[], control
     report.firstBlockMs = Date.now() - stoppedAt;
     if (taker !== next) {
       report.handedOnFrom = next.index;
-      log(`${at()} ${name(next)} lagged the Raft head and handed leadership on to ${name(taker)} (op-conductor v0.9.4 wedge, recovered by round-robin transfer)`);
+      log(`${at()} ${name(next)} did not start sequencing and leadership moved on to ${name(taker)} (e.g. a leader lagging the Raft head hands on round-robin)`);
     }
     report.newLeader = taker.index;
     log(`${at()} ${name(taker)} produced block ${firstNew}, ${(report.firstBlockMs / 1000).toFixed(1)}s after the stop`);

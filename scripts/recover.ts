@@ -6,7 +6,7 @@
 import { ConfigError } from "../components/config/validate";
 import { probeSequencers, reachabilityRefusal } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
-import { RecoverFailure, recoverSequencing } from "../ops/recover";
+import { RecoverFailure, recoverSequencing, resumePaused } from "../ops/recover";
 import { UsageError, parseOrExit } from "./usage";
 
 const USAGE = `usage: npm run recover -- [--stack NAME] [--timeout SECONDS] [--stall SECONDS]
@@ -16,10 +16,14 @@ const USAGE = `usage: npm run recover -- [--stack NAME] [--timeout SECONDS] [--s
   pauses every conductor, makes the sequencer with the highest head the Raft leader, starts it, waits
   for its first block and resumes the conductors. Needs every sequencer running (npm run start).
   --timeout SECONDS  budget of each waiting step (default 60)
-  --stall SECONDS    how long no sequencer may seal a block before the cluster counts as stalled (default 10)`;
+  --stall SECONDS    how long no sequencer may seal a block before the cluster counts as stalled
+                     (default: 3 L2 block times, at least 10)
+  Validators that answer must not hold a block past the sequencers (it refuses otherwise). Ctrl-C
+  resumes every conductor it paused. Exit code 0 when a sequencer seals afterwards (or already did),
+  1 when it refused or failed, 2 on bad arguments or an unknown stack.`;
 
 function parse(argv: string[]) {
-  const a = { stack: process.env.KUPCAKE_STACK || "dev", timeout: 60, stall: 10, help: false };
+  const a = { stack: process.env.KUPCAKE_STACK || "dev", timeout: 60, stall: undefined as number | undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const num = () => {
@@ -55,8 +59,25 @@ async function main() {
     console.error(refusal.replace("the drill stops nothing", "the recovery touches nothing"));
     process.exit(1);
   }
+  // An interrupted run must not leave failover off: resume whatever is paused, then exit.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      resumePaused(endpoints.sequencers).then(
+        (r) => {
+          console.error(`interrupted; resumed conductors: ${r.resumed.join(", ") || "none paused"}${r.failed.length ? `; could not resume: ${r.failed.join("; ")}` : ""}`);
+          process.exit(130);
+        },
+        () => process.exit(130),
+      );
+    });
+  }
+  const stall = args.stall ?? Math.max(10, 3 * (endpoints.l2BlockTime ?? 2));
   try {
-    const r = await recoverSequencing(endpoints.sequencers, { stepTimeoutMs: args.timeout * 1000, pollMs: 500, stallMs: args.stall * 1000, log: (l) => console.log(`  ${l}`) });
+    const r = await recoverSequencing(
+      endpoints.sequencers,
+      { stepTimeoutMs: args.timeout * 1000, pollMs: 500, stallMs: stall * 1000, log: (l) => console.log(`  ${l}`) },
+      endpoints.validators,
+    );
     console.log(r.outcome === "recovered" ? `RECOVERED: sequencer-${r.sequencer} sequences again (block ${r.headBefore} -> ${r.headAfter})` : `OK: sequencer-${r.sequencer} is sequencing; nothing was touched`);
     process.exit(0);
   } catch (e) {

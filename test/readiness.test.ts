@@ -45,19 +45,22 @@ describe("readiness: `pulumi up` ends when the devnet is live", () => {
     }
   });
 
-  it("scale-down while a leaving conductor leads: the update hands leadership to a staying one, then passes", async () => {
+  it("scale-down while a leaving conductor leads: the update hands leadership to the staying voter with the highest head, then passes", async () => {
     const d = await formedCluster(3);
     try {
       d.leader = "sequencer-3";
+      // Sequencer 1 lags (it would refuse to start): the hand-off goes to the highest staying head.
+      d.seqs[0].wedged = true;
+      d.seqs[0].unsafe = Math.max(0, d.seqs[0].unsafe - 3);
       const olds = inputs(d, true);
       const news = { ...olds, sequencers: olds.sequencers.slice(0, 2), conductors: olds.conductors.slice(0, 2) };
       // Without the hand-off the staying pair never has a leader.
       await assert.rejects(checkReadiness({ ...news, timeoutMs: 300 }), /0 leaders \(sequencer-1=false, sequencer-2=false\)/);
       const r = await readinessProvider.update!("devnet-ready", olds, news);
       const report = (r.outs as { report: { leader: string; activeSequencer: string } }).report;
-      assert.equal(report.leader, "sequencer-1");
-      assert.equal(report.activeSequencer, "sequencer-1");
-      assert.deepEqual(d.calls.filter((c) => c.method === "conductor_transferLeaderToServer").map((c) => [c.path, c.params[0]]), [["/conductor/3", "sequencer-1"]]);
+      assert.equal(report.leader, "sequencer-2");
+      assert.equal(report.activeSequencer, "sequencer-2");
+      assert.deepEqual(d.calls.filter((c) => c.method === "conductor_transferLeaderToServer").map((c) => [c.path, c.params[0]]), [["/conductor/3", "sequencer-2"]]);
       // Down to one sequencer no conductor stays: nothing to hand over, even from a leader.
       d.leader = "sequencer-3";
       assert.equal(await handOffFromLeaving(olds, { ...news, conductors: [] }), undefined);

@@ -43,7 +43,7 @@ describe("recovering a cluster whose Raft head is behind every node", () => {
       assert.equal(r.outcome, "recovered");
       assert.equal(r.sequencer, 2);
       assert.ok(r.headAfter > top);
-      const calls = d.calls.filter((c) => /conductor_pause|conductor_resume|conductor_transferLeaderToServer|admin_startSequencer/.test(c.method)).map((c) => `${c.path} ${c.method}`);
+      const calls = d.calls.filter((c) => ["conductor_pause", "conductor_resume", "conductor_transferLeaderToServer", "admin_startSequencer"].includes(c.method)).map((c) => `${c.path} ${c.method}`);
       assert.deepEqual(calls.slice(-8), [
         "/conductor/1 conductor_pause", "/conductor/2 conductor_pause", "/conductor/3 conductor_pause",
         "/conductor/1 conductor_transferLeaderToServer",
@@ -53,6 +53,44 @@ describe("recovering a cluster whose Raft head is behind every node", () => {
       assert.equal(d.leader, "sequencer-2");
       assert.ok(d.conds.every((c) => !c.paused), "every conductor resumed");
       assert.match(lines.join("\n"), /handing Raft leadership from sequencer-1 to sequencer-2 \(the highest head/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("a run interrupted earlier left conductors paused: they are resumed and reported, even on a healthy cluster", async () => {
+    const { d, seqs } = await cluster();
+    try {
+      d.conds[1].paused = true;
+      const lines: string[] = [];
+      const r = await recoverSequencing(seqs, { ...OPTS, log: (l) => lines.push(l) });
+      assert.equal(r.outcome, "sequencing");
+      assert.ok(d.conds.every((c) => !c.paused));
+      assert.match(lines.join("\n"), /resumed conductors found paused .*: sequencer-2/);
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("refuses when a validator holds a block past every sequencer (starting one would fork it away)", async () => {
+    const { d, seqs } = await cluster();
+    try {
+      const top = stall(d);
+      const validator: NodeEndpoint = { ...seqs[0], role: "validator", index: 1, kona: d.url("/validator-kona") };
+      // A stand-in validator endpoint two blocks ahead.
+      const ahead = await import("node:http").then((http) => {
+        const srv = http.createServer((req, res) => {
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify({ jsonrpc: "2.0", id: 1, result: { unsafe_l2: { number: top + 2, hash: "0x" + "ab".repeat(32) } } }));
+        });
+        return new Promise<{ url: string; close: () => void }>((r) => srv.listen(0, "127.0.0.1", () => r({ url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, close: () => srv.close() })));
+      });
+      try {
+        await assert.rejects(recoverSequencing(seqs, OPTS, [{ ...validator, kona: ahead.url }]), /validator-1 holds block \d+, past every sequencer/);
+        assert.ok(d.conds.every((c) => !c.paused), "the refusal resumed every conductor");
+      } finally {
+        ahead.close();
+      }
     } finally {
       await d.stop();
     }

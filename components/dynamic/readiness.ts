@@ -116,8 +116,8 @@ export async function checkReadiness(i: ReadinessInputs): Promise<ReadinessRepor
 /**
  * On a scale-down Pulumi runs this check (an update) before it deletes the leaving conductors'
  * memberships, so a leaving conductor may still lead and the staying sequencers would never pass
- * "one leader" and "one active". Hands leadership from a leading leaving conductor to the first
- * staying voter (`conductor_transferLeaderToServer`) and waits until a staying conductor leads; the
+ * "one leader" and "one active". Hands leadership from a leading leaving conductor to the staying
+ * voter with the highest unsafe head (`conductor_transferLeaderToServer`) and waits until a staying conductor leads; the
  * membership's delete then only removes it. Leaving conductors that do not answer are skipped.
  * Nothing to do when no conductor stays (down to one sequencer). Returns the server id leadership
  * went to, if it moved. Throws when the transfer fails or no
@@ -131,7 +131,15 @@ export async function handOffFromLeaving(olds: ReadinessInputs, news: ReadinessI
     const leads = await rpcCall<boolean>(c.rpcUrl, "conductor_leader").catch(() => false);
     if (!leads) continue;
     const m = await rpcCall<{ servers: { id: string; addr: string }[] }>(c.rpcUrl, "conductor_clusterMembership");
-    const target = news.conductors.map((n) => m.servers.find((sv) => sv.id === n.serverId)).find((x) => x !== undefined);
+    // The staying voter with the highest unsafe head (sequencers and conductors are in node order):
+    // one 2+ blocks behind could not start and would hand leadership back round-robin.
+    const heads = await Promise.all(
+      news.conductors.map((n, k) =>
+        rpcCall<{ unsafe_l2: { number: number } }>(news.sequencers[k]?.konaRpcUrl ?? "", "optimism_syncStatus").then((st) => st.unsafe_l2.number, () => -1),
+      ),
+    );
+    const order = news.conductors.map((n, k) => ({ n, head: heads[k] })).sort((x, y) => y.head - x.head);
+    const target = order.map(({ n }) => m.servers.find((sv) => sv.id === n.serverId)).find((x) => x !== undefined);
     if (!target) throw new Error(`${c.serverId} leads and is leaving, but no staying conductor is a voter (${m.servers.map((x) => x.id).join(", ")})`);
     await rpcCall(c.rpcUrl, "conductor_transferLeaderToServer", [target.id, target.addr]);
     return waitFor(
