@@ -212,12 +212,16 @@ export async function recoverSequencing(seqs: NodeEndpoint[], o: RecoverOptions,
   await resumeAll();
   log(`resumed ${paused.length} conductors`);
   // The leading conductor keeps its sequencer running; everyone else stays stopped.
+  let seen: Probe | undefined; // the active sequencer's head when first seen alone
   const after = await until("exactly one active sequencer sealing blocks after the conductors resumed", o, async () => {
     const ps = await Promise.all(seqs.map(probe));
     const act = ps.filter((p) => p.active);
-    if (act.length !== 1) throw new Error(`${act.length} active: ${ps.map((p) => `${name(p.s)} ${p.head.number}${p.active ? " (active)" : ""}`).join(", ")}`);
-    const p = await sealing(act[0].head.number);
-    if (p) return p;
+    if (act.length !== 1) {
+      seen = undefined;
+      throw new Error(`${act.length} active: ${ps.map((p) => `${name(p.s)} ${p.head.number}${p.active ? " (active)" : ""}`).join(", ")}`);
+    }
+    if (seen?.s === act[0].s && act[0].head.number > seen.head.number) return act[0];
+    if (seen?.s !== act[0].s) seen = act[0];
     throw new Error(`${name(act[0].s)} active at ${act[0].head.number}, no new block yet`);
   });
   log(`${name(after.s)} sequences (block ${after.head.number})`);
