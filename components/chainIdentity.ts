@@ -86,25 +86,7 @@ export const PRE_CHAIN_PARAMS_VALUES: Omit<ChainIdentity, (typeof FIRST_FIELDS)[
 
 /** The chain-defining part of a resolved config. */
 export function chainIdentity(
-  cfg: Pick<
-    DevnetConfig,
-    | "l1ChainId"
-    | "l2ChainId"
-    | "blockTime"
-    | "l2BlockTime"
-    | "images"
-    | "hardforks"
-    | "l2GasLimit"
-    | "eip1559DenominatorCanyon"
-    | "eip1559Elasticity"
-    | "sequencerWindowSize"
-    | "channelTimeout"
-    | "proofMaturityDelaySeconds"
-    | "disputeGameFinalityDelaySeconds"
-    | "faultGameClockExtension"
-    | "faultGameMaxClockDuration"
-    | "preimageOracleChallengePeriod"
-  >,
+  cfg: ChainParameters & Pick<DevnetConfig, "images" | "hardforks">,
 ): ChainIdentity {
   return {
     l1ChainId: cfg.l1ChainId,

@@ -9,7 +9,7 @@ import { docker, dockerControl } from "../ops/dockerControl";
 import { DRILL_TX_ACCOUNT, drillTable, drillTargetsRefusal, failoverRound, probeSequencers, reachabilityRefusal, RoundReport, summarize } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
 import { engineListArgs, parseEngineList } from "../ops/lifecycle";
-import { UsageError, parseOrExit } from "./usage";
+import { UsageError, flagValue, parseOrExit, positiveInt } from "./usage";
 
 const USAGE = `usage: npm run drill:failover -- [--stack NAME] [--rounds N] [--json] [--timeout SECONDS] [--wedge SECONDS]
   Stops the leading sequencer's op-reth and kona-node, measures the election, the new leader's first
@@ -26,17 +26,8 @@ function parse(argv: string[]) {
   const a = { stack: process.env.KUPCAKE_STACK || "dev", rounds: 1, json: false, timeout: 120, wedge: 30, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v === "" || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const num = () => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not ${JSON.stringify(v)}`);
-      return n;
-    };
+    const value = () => flagValue(argv, ++i, flag);
+    const num = () => positiveInt(flag, value());
     switch (flag) {
       case "--help": case "-h": a.help = true; return a;
       case "--stack": case "-s": a.stack = value(); break;

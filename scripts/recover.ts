@@ -7,7 +7,7 @@ import { ConfigError } from "../components/config/validate";
 import { probeSequencers, reachabilityRefusal } from "../ops/drill";
 import { loadEndpoints } from "../ops/endpoints";
 import { RecoverFailure, recoverSequencing, resumePaused } from "../ops/recover";
-import { UsageError, parseOrExit } from "./usage";
+import { UsageError, flagValue, parseOrExit, positiveInt } from "./usage";
 
 const USAGE = `usage: npm run recover -- [--stack NAME] [--timeout SECONDS] [--stall SECONDS]
   For a stack with op-conductor whose sequencers all stopped producing blocks because the Raft head
@@ -26,20 +26,11 @@ function parse(argv: string[]) {
   const a = { stack: process.env.KUPCAKE_STACK || "dev", timeout: 60, stall: undefined as number | undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const num = () => {
-      const v = argv[++i];
-      const n = Number(v);
-      if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not ${JSON.stringify(v ?? "")}`);
-      return n;
-    };
+    const value = () => flagValue(argv, ++i, flag);
+    const num = () => positiveInt(flag, value());
     switch (flag) {
       case "--help": case "-h": a.help = true; return a;
-      case "--stack": case "-s": {
-        const v = argv[++i];
-        if (v === undefined || v === "" || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-        a.stack = v;
-        break;
-      }
+      case "--stack": case "-s": a.stack = value(); break;
       case "--timeout": a.timeout = num(); break;
       case "--stall": a.stall = num(); break;
       default:

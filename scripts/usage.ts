@@ -22,3 +22,17 @@ export function parseOrExit<A extends { help: boolean }>(parse: (argv: string[])
   }
   return args;
 }
+
+/** The value given for `flag` (`argv[i]`); a missing, empty or flag-looking one is a UsageError. */
+export function flagValue(argv: string[], i: number, flag: string): string {
+  const v = argv[i];
+  if (v === undefined || v === "" || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+  return v;
+}
+
+/** `v` as a whole number >= 1 for `flag`; anything else is a UsageError naming both. */
+export function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not ${JSON.stringify(v)}`);
+  return n;
+}
