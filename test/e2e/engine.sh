@@ -3,10 +3,12 @@
 # docker.io (plus debootstrap, used to build the e2e base image) when missing, starts dockerd in
 # the background when nothing answers, and waits for /_ping. Does nothing when an engine answers.
 #   bash test/e2e/engine.sh [--help]
+# KUPCAKE_DOCKER_ROOT=DIR puts the engine's images, containers and volumes (DIR/data, dockerd
+# --data-root) and its runtime state (DIR/exec, --exec-root) under DIR, e.g. on a tmpfs.
 set -euo pipefail
 case "${1:-}" in
   "") ;;
-  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: bash test/e2e/engine.sh [--help]" >&2; exit 2 ;;
 esac
 
@@ -28,7 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 log=${KUPCAKE_DOCKERD_LOG:-/var/log/kupcake-dockerd.log}
 echo "engine: starting dockerd (log: $log)"
-nohup dockerd >"$log" 2>&1 &
+args=()
+if [ -n "${KUPCAKE_DOCKER_ROOT:-}" ]; then
+  mkdir -p "$KUPCAKE_DOCKER_ROOT/data" "$KUPCAKE_DOCKER_ROOT/exec"
+  args=(--data-root "$KUPCAKE_DOCKER_ROOT/data" --exec-root "$KUPCAKE_DOCKER_ROOT/exec" --pidfile "$KUPCAKE_DOCKER_ROOT/dockerd.pid")
+  echo "engine: data and runtime state under $KUPCAKE_DOCKER_ROOT"
+fi
+nohup dockerd "${args[@]}" >"$log" 2>&1 &
 for _ in $(seq 1 120); do
   if answers; then
     echo "engine: Docker engine up (API $(docker version --format '{{.Server.APIVersion}}')) in $(( $(date +%s) - started )) s"
