@@ -42,7 +42,8 @@ interface Run {
   exited: Promise<number | null>;
 }
 function start(cmd: string, args: string[]): Run {
-  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // HOME inside the run's directory: a killed Anvil leaves its historical states in $HOME/.foundry.
+  const proc = spawn(cmd, args, { env: { ...process.env, HOME: join(dir, "home") }, stdio: ["ignore", "pipe", "pipe"] });
   procs.push(proc);
   let err = "";
   proc.stderr!.on("data", (d) => (err += d));

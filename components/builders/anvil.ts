@@ -165,6 +165,10 @@ export function anvilStartScript(a: AnvilCommandArgs): string {
     `    sleep 0.1`,
     `  done`,
     `}`,
+    // Anvil keeps historical states in $HOME/.foundry/anvil/tmp and removes them only on a clean
+    // exit: after a kill they would pile up in the container (about 1 GB per killed catch-up).
+    // This container runs one Anvil, which is not started yet: whatever is there is a dead one's.
+    `rm -rf "\${HOME:-/nonexistent}/.foundry/anvil/tmp"`,
     `loaded=""`,
     `for f in "$st" "$prev" "$legacy"; do`,
     `  [ -e "$f" ] || continue`,
@@ -203,13 +207,14 @@ export function anvilStartScript(a: AnvilCommandArgs): string {
     `    b=""; until [ "$b" = "$(cast block-number 2>/dev/null)" ]; do b=$(cast block-number 2>/dev/null || true); sleep 2; done`,
     `  fi`,
     `  n=$(cast block-number); ts=$(cast block latest -f timestamp)`,
-    `  if [ ! -e "$ready" ] && [ $(($(date +%s) - t0)) -ge ${CATCHUP_READY_AFTER} ]; then touch "$ready"; log "ready while catching up: block $n, $(( ($(date +%s) - ts) / ${bt} )) slot(s) to go"; fi`,
+    `  if [ ! -e "$ready" ] && [ $(($(date +%s) - t0)) -ge ${CATCHUP_READY_AFTER} ]; then log "ready while catching up: block $n, $(( ($(date +%s) - ts) / ${bt} )) slot(s) to go"; touch "$ready"; fi`,
     `done`,
     `[ -n "$first" ] || log "caught up in $(($(date +%s) - t0))s at block $n"`,
     // --- 5. live
     `cast rpc evm_setIntervalMining ${bt} >/dev/null`,
-    `touch "$ready"`,
+    // The line before the ready file: whoever sees the node healthy finds the line in the log.
     `log "L1 live at block $(cast block-number), one block every ${bt}s"`,
+    `touch "$ready"`,
     `wait "$pid" || true`,
     `log "anvil exited"`,
     `exit 1`,

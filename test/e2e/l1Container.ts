@@ -144,4 +144,9 @@ export class ContainerL1 implements L1Node {
   dumpedHead(name = STATE_FILE): number {
     return dumpedHeadOf(this.file(name));
   }
+
+  async anvilStateDirs(): Promise<number> {
+    // The count comes back as the exit code (the API's exec gives no output without attaching).
+    return exec(this.id, ["/bin/sh", "-c", 'exit $(ls -A "$HOME/.foundry/anvil/tmp" 2>/dev/null | wc -l)']);
+  }
 }

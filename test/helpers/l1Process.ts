@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -106,6 +106,8 @@ export interface L1Node {
   stop(): Promise<number>;
   /** The best block number of a dump file on the volume (what a start would load). */
   dumpedHead(name?: string): number;
+  /** How many entries $HOME/.foundry/anvil/tmp (Anvil's on-disk historical states) holds. */
+  anvilStateDirs(): Promise<number>;
 }
 
 /** Makes a fresh L1 (empty volume, free port) running `cmd`; `name` labels its data directory. */
@@ -123,9 +125,15 @@ export class L1 implements L1Node {
   proc?: ChildProcess;
   stderr: string[] = [];
   readonly url: string;
+  /** $HOME of the start script and its Anvil. */
+  readonly home: string;
   private constructor(name: string, readonly cmd: L1Command, readonly port: number) {
     this.dir = join(root, name);
     mkdirSync(this.dir);
+    // Anvil keeps historical states under $HOME/.foundry/anvil/tmp: one home per L1, so the start
+    // script's clean-up of dead Anvils' states never reaches another test's live one.
+    this.home = join(root, `${name}.home`);
+    mkdirSync(this.home);
     this.url = `http://127.0.0.1:${port}`;
   }
   static async create(name: string, cmd: L1Command): Promise<L1> {
@@ -158,7 +166,7 @@ export class L1 implements L1Node {
     // detached: its own process group, so a SIGKILL hits the shell, Anvil and cast together, as `docker kill` does.
     const proc = spawn(shell, [flagC, mapped, ...rest], {
       detached: true,
-      env: { ...process.env, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
+      env: { ...process.env, HOME: this.home, PATH: `${foundryBin("anvil")}:${foundryBin("cast")}:${process.env.PATH}` },
       stdio: ["ignore", "ignore", "pipe"],
     });
     alive.add(proc);
@@ -172,7 +180,10 @@ export class L1 implements L1Node {
       if (Date.now() - t0 > readyWithinMs) assert.fail(`L1 not ready after ${readyWithinMs} ms: ${this.text()}`);
       await sleep(50);
     }
-    return Date.now() - t0;
+    const ms = Date.now() - t0;
+    // The script logs its ready line before it creates the ready file; the pipe may not be read yet.
+    for (let i = 0; i < 40 && !/kupcake: (L1 live at block|ready while catching up)/.test(this.text()); i++) await sleep(50);
+    return ms;
   }
   /** Runs the start script until it exits on its own; returns its exit code. */
   async startExpectingExit(): Promise<number> {
@@ -202,6 +213,10 @@ export class L1 implements L1Node {
   /** The best block number of a dump file on the volume (what a start would load). */
   dumpedHead(name = STATE_FILE): number {
     return dumpedHeadOf(this.file(name));
+  }
+  async anvilStateDirs(): Promise<number> {
+    const dir = join(this.home, ".foundry", "anvil", "tmp");
+    return existsSync(dir) ? readdirSync(dir).length : 0;
   }
 }
 
