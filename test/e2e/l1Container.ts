@@ -45,7 +45,13 @@ function image(): Promise<string> {
 async function exec(id: string, cmd: string[]): Promise<number> {
   const { Id } = await call<{ Id: string }>("POST", `/containers/${id}/exec`, { json: { Cmd: cmd, AttachStdout: false, AttachStderr: false } });
   await call("POST", `/exec/${Id}/start`, { json: { Detach: false, Tty: false } });
-  return (await call<{ ExitCode: number }>("GET", `/exec/${Id}/json`)).ExitCode;
+  // Without an attached stream the start may return before the command ends (ExitCode null then).
+  for (let i = 0; ; i++) {
+    const r = await call<{ Running: boolean; ExitCode: number | null }>("GET", `/exec/${Id}/json`);
+    if (!r.Running && r.ExitCode !== null) return r.ExitCode;
+    if (i >= 200) throw new Error(`docker exec ${cmd.join(" ")} did not finish within 10 s`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
 }
 
 const state = (id: string) => call<{ State: { Running: boolean; ExitCode: number; StartedAt: string } }>("GET", `/containers/${id}/json`).then((c) => c.State);
