@@ -55,6 +55,11 @@ export const ANVIL_MINE_TIMEOUT = 60;
 export const CATCHUP_READY_AFTER = 20;
 // On /dev/shm (a tmpfs per container start), so a restarted container never sees a stale marker.
 export const L1_READY_FILE = "/dev/shm/kupcake-l1-ready";
+/**
+ * Matches the start script's log line written just before it creates {@link L1_READY_FILE}:
+ * `kupcake: L1 live at block N, ...` or `kupcake: ready while catching up: block N, ...`.
+ */
+export const L1_READY_LINE = /kupcake: (L1 live at block|ready while catching up)/;
 
 /**
  * Anvil's own arguments. `--no-mining`: the start script enables interval mining once caught up.

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { L1_READY_LINE } from "../../components/builders/anvil";
 import { rpcCall, waitFor } from "../../components/dynamic/rpc";
 import { DEFAULT_IMAGES, parseImageRef } from "../../components/images";
 import { mayChangeOnScale } from "../../components/stability";
@@ -195,11 +196,11 @@ test("e2e: preview, up, no-change, scale, operate, shrink, destroy on the real e
       const byRole = (role: string) => docker(["ps", "-q", "--filter", `label=kupcake.network=${e.network}`, "--filter", `label=kupcake.role=${role}`]).split("\n").filter(Boolean);
       const startedAt = (id: string) => Date.parse(JSON.parse(docker(["inspect", "--format", "{{json .State.StartedAt}}", id])));
       const [l1] = byRole("l1");
-      // The start script touches the healthcheck's ready file right before one of these lines.
+      // The start script logs this line right before it touches the healthcheck's ready file.
       // `docker logs` writes the container's stderr (where the script logs) to its own stderr.
       const r = spawnSync("docker", ["logs", "--timestamps", "--since", new Date(startedAt(l1)).toISOString(), l1], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       const logs = `${r.stdout}\n${r.stderr}`;
-      const ready = logs.split("\n").find((l) => /kupcake: (L1 live at block|ready while catching up)/.test(l));
+      const ready = logs.split("\n").find((l) => L1_READY_LINE.test(l));
       assert.ok(ready, `the L1 logged its ready line after its last start:\n${logs.slice(-2000)}`);
       const readyAt = Date.parse(ready.split(" ")[0]);
       const sequencers = byRole("sequencer");

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after } from "node:test";
-import { L1_READY_FILE } from "../../components/builders/anvil";
+import { L1_READY_FILE, L1_READY_LINE } from "../../components/builders/anvil";
 import { hexToNumber, rpcCall, sleep } from "../../components/dynamic/rpc";
 import { byContainerName, plan } from "./plan";
 
@@ -182,7 +182,7 @@ export class L1 implements L1Node {
     }
     const ms = Date.now() - t0;
     // The script logs its ready line before it creates the ready file; the pipe may not be read yet.
-    for (let i = 0; i < 40 && !/kupcake: (L1 live at block|ready while catching up)/.test(this.text()); i++) await sleep(50);
+    for (let i = 0; i < 40 && !L1_READY_LINE.test(this.text()); i++) await sleep(50);
     return ms;
   }
   /** Runs the start script until it exits on its own; returns its exit code. */
